@@ -1,0 +1,33 @@
+package notifier
+
+// Kind says how an event relates to what fcnotify already knew about its
+// document.
+type Kind string
+
+const (
+	// KindFirst is the first event seen for the document: From is empty.
+	KindFirst Kind = "first"
+	// KindChange moved the document to a new status, or to a newer
+	// version with no status field.
+	KindChange Kind = "change"
+	// KindUpdate is a newer version of the document with the same status.
+	KindUpdate Kind = "update"
+	// KindRepeat has the same `modified` and status as the last version.
+	KindRepeat Kind = "repeat"
+	// KindStale has a strictly older `modified` than the last version and
+	// changed nothing.
+	KindStale Kind = "stale"
+)
+
+// Transition is what an event changed about its document.
+type Transition struct {
+	Kind Kind
+	From string
+	To   string
+}
+
+// Changed reports whether the status moved, which includes the first
+// sighting of a document (from "" to its status).
+func (t Transition) Changed() bool {
+	return (t.Kind == KindFirst || t.Kind == KindChange) && t.From != t.To
+}
