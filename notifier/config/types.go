@@ -13,14 +13,14 @@ type Config struct {
 	// default "https://frappecloud.com/dashboard", without a final slash.
 	DashboardURL string `yaml:"dashboard_url"`
 
-	Time      TimeConfig         `yaml:"time"`
-	Webhook   WebhookConfig      `yaml:"webhook"`
-	State     StateConfig        `yaml:"state"`
-	Delivery  DeliveryConfig     `yaml:"delivery"`
-	Names     NamesConfig        `yaml:"names"`
-	Channels  map[string]Channel `yaml:"channels"`
+	Time      TimeConfig          `yaml:"time"`
+	Webhook   WebhookConfig       `yaml:"webhook"`
+	State     StateConfig         `yaml:"state"`
+	Delivery  DeliveryConfig      `yaml:"delivery"`
+	Names     NamesConfig         `yaml:"names"`
+	Channels  map[string]Channel  `yaml:"channels"`
 	Templates map[string]Template `yaml:"templates"`
-	Rules     []Rule             `yaml:"rules"`
+	Rules     []Rule              `yaml:"rules"`
 
 	// File is the path the configuration was read from.
 	File string `yaml:"-"`
