@@ -92,7 +92,7 @@ func TestCompleteIsVisibleAfterReopen(t *testing.T) {
 	msg := OutboxMessage{Channel: "ops", InboxID: id, Rule: "r1", Document: "site1.example.com",
 		Message: notifier.Message{Title: "site1 is Active"}}
 	ids, err := s.Complete(ctx, Completion{InboxID: id, Document: doc,
-		Teams: []TeamFact{{Kind: "group", Key: "bench-0019", Team: "team-7f3a"}},
+		Teams:    []TeamFact{{Kind: "group", Key: "bench-0019", Team: "team-7f3a"}},
 		Messages: []OutboxMessage{msg}, At: t0})
 	if err != nil {
 		t.Fatal(err)
