@@ -31,6 +31,10 @@ type Config struct {
 
 	// lines maps a YAML path such as "rules[2].match.to" to its line.
 	lines map[string]int
+
+	// included maps the path of a template read from its own file, such
+	// as "templates.deploy", to that file and its lines.
+	included map[string]includedFile
 }
 
 // TimeConfig says how to read and show Frappe Cloud's zone-less times.
