@@ -1,0 +1,253 @@
+package render
+
+import (
+	"strings"
+	"time"
+)
+
+// flavor is the markup a rendered part is written in. Every part of a
+// message is executed with data escaped for its flavor and with helpers
+// that write that flavor's markup.
+type flavor int
+
+const (
+	// flavorPlain is text shown as it is: console output, Slack header
+	// and button text (plain_text objects), Discord embed footers, and
+	// URLs. Payload values are not escaped.
+	flavorPlain flavor = iota
+	// flavorSlack is Slack mrkdwn.
+	flavorSlack
+	// flavorDiscord is Discord markdown.
+	flavorDiscord
+)
+
+const zeroWidthSpace = "\u200b"
+
+// slackEntities escapes the three characters Slack treats as control
+// characters. Slack documents no other escapes, and escaping `<` alone
+// disarms every mention, channel, command and link form, because all of
+// them only work inside <…>.
+var slackEntities = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
+
+// slackEscaper escapes entities and defuses emphasis. Slack has no escape
+// for *, _, ~ and `, so a zero-width space goes after each of them: a
+// marker followed by it no longer starts or ends a span, and the text
+// still reads the same.
+// NOTE: Slack's parser is not documented; the zero-width space keeps
+// pairs from forming in the clients we know of, but Slack could change it.
+var slackEscaper = strings.NewReplacer(
+	"&", "&amp;", "<", "&lt;", ">", "&gt;",
+	"*", "*"+zeroWidthSpace, "_", "_"+zeroWidthSpace,
+	"~", "~"+zeroWidthSpace, "`", "`"+zeroWidthSpace,
+	"@here", "@"+zeroWidthSpace+"here",
+	"@channel", "@"+zeroWidthSpace+"channel",
+	"@everyone", "@"+zeroWidthSpace+"everyone",
+)
+
+var slackUnescaper = strings.NewReplacer(
+	"&lt;", "<", "&gt;", ">", "&amp;", "&",
+	"*"+zeroWidthSpace, "*", "_"+zeroWidthSpace, "_",
+	"~"+zeroWidthSpace, "~", "`"+zeroWidthSpace, "`",
+	"@"+zeroWidthSpace, "@",
+)
+
+// mentionGuard breaks the bare words that ping a whole channel. Slack
+// only parses them with link_names or a non-verbatim block, and Discord
+// only with allowed_mentions allowing it; the senders turn both off, so
+// this is a second guard.
+var mentionGuard = strings.NewReplacer(
+	"@here", "@"+zeroWidthSpace+"here",
+	"@channel", "@"+zeroWidthSpace+"channel",
+	"@everyone", "@"+zeroWidthSpace+"everyone",
+)
+
+// escape makes raw text show literally in the flavor's markup.
+func (f flavor) escape(s string) string {
+	switch f {
+	case flavorSlack:
+		if !strings.ContainsAny(s, "&<>*_~`@") {
+			return s
+		}
+		return slackEscaper.Replace(s)
+	case flavorDiscord:
+		return escapeDiscord(s)
+	}
+	return s
+}
+
+// unescape inverts escape: unescape(escape(s)) == s for every s that has
+// no zero-width space of its own after a character escape marks with one.
+func (f flavor) unescape(s string) string {
+	switch f {
+	case flavorSlack:
+		if !strings.ContainsAny(s, "&"+zeroWidthSpace) {
+			return s
+		}
+		return slackUnescaper.Replace(s)
+	case flavorDiscord:
+		return unescapeDiscord(s)
+	}
+	return s
+}
+
+// discordAlways are the characters escaped wherever they appear: the
+// backslash itself, the emphasis, code, spoiler and masked-link markers,
+// `<`, which starts user, role, channel, timestamp and emoji tags, and
+// `>`, which starts a block quote.
+const discordAlways = "\\*_~`|[]()<>"
+
+// escapeDiscord backslash-escapes Discord markdown. Headings ("# "),
+// bullets ("- ", "+ "), subtext ("-# ") and numbered lists ("1. ") only
+// count at the start of a line and before a space, so their markers are
+// escaped only there: a hyphen inside a bench name means nothing, and
+// escaping every one would make the raw text hard to read. A value may be
+// printed at the start of a line, so its own start counts as one.
+func escapeDiscord(s string) string {
+	var b strings.Builder
+	copied := 0 // bytes of s already written to b
+	changed := false
+	lineStart := true
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		at := -1 // where a backslash goes, if anywhere
+		switch {
+		case strings.IndexByte(discordAlways, c) >= 0:
+			at = i
+		case lineStart && c != ' ' && c != '\t' && c != '\n':
+			at = lineMarker(s, i)
+		}
+		if at >= 0 {
+			b.WriteString(s[copied:at])
+			b.WriteByte('\\')
+			copied = at
+			changed = true
+		}
+		lineStart = c == '\n' || (lineStart && (c == ' ' || c == '\t'))
+	}
+	if changed {
+		b.WriteString(s[copied:])
+		s = b.String()
+	}
+	return guardMentions(s)
+}
+
+// lineMarker returns where a backslash must go to keep the text at s[i],
+// the first character of a line, from starting a heading, bullet,
+// subtext or numbered list; -1 when it starts none of them.
+func lineMarker(s string, i int) int {
+	j := i
+	switch c := s[i]; {
+	case c == '#':
+		for j < len(s) && s[j] == '#' {
+			j++
+		}
+	case c == '-' || c == '+':
+		j++
+		if c == '-' && j < len(s) && s[j] == '#' {
+			for j < len(s) && s[j] == '#' {
+				j++
+			}
+		}
+	case c >= '0' && c <= '9':
+		for j < len(s) && s[j] >= '0' && s[j] <= '9' {
+			j++
+		}
+		if j == len(s) || s[j] != '.' {
+			return -1
+		}
+		i = j // the dot is escaped, as "1\. "
+		j++
+	default:
+		return -1
+	}
+	if j < len(s) && s[j] != ' ' && s[j] != '\t' {
+		return -1
+	}
+	return i
+}
+
+func guardMentions(s string) string {
+	if !strings.Contains(s, "@") {
+		return s
+	}
+	return mentionGuard.Replace(s)
+}
+
+// unescapeDiscord drops the backslashes escapeDiscord added and the
+// zero-width spaces of the mention guard.
+func unescapeDiscord(s string) string {
+	if strings.Contains(s, zeroWidthSpace) {
+		s = strings.ReplaceAll(s, "@"+zeroWidthSpace, "@")
+	}
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && isDiscordEscapable(s[i+1]) {
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
+
+func isDiscordEscapable(c byte) bool {
+	return strings.IndexByte(discordAlways+"#-+.", c) >= 0
+}
+
+// escapeData returns a copy of view data with every string escaped for
+// the flavor, however deeply it is nested in maps and lists. The links
+// map is left as it is: its values are dashboard URLs that helpers and
+// URL parts need unchanged. Times, numbers and booleans are not text
+// and stay as they are. The input is not modified.
+func escapeData(data map[string]any, f flavor) map[string]any {
+	if f == flavorPlain {
+		return data
+	}
+	out := make(map[string]any, len(data))
+	for k, v := range data {
+		if k == "links" {
+			out[k] = v
+			continue
+		}
+		out[k] = escapeValue(v, f)
+	}
+	return out
+}
+
+func escapeValue(v any, f flavor) any {
+	switch x := v.(type) {
+	case string:
+		return f.escape(x)
+	case map[string]any:
+		out := make(map[string]any, len(x))
+		for k, e := range x {
+			out[k] = escapeValue(e, f)
+		}
+		return out
+	case map[string]string:
+		out := make(map[string]string, len(x))
+		for k, e := range x {
+			out[k] = f.escape(e)
+		}
+		return out
+	case []any:
+		out := make([]any, len(x))
+		for i, e := range x {
+			out[i] = escapeValue(e, f)
+		}
+		return out
+	case []string:
+		out := make([]string, len(x))
+		for i, e := range x {
+			out[i] = f.escape(e)
+		}
+		return out
+	case time.Time, time.Duration, bool, int, int64, float64, nil:
+		return v
+	}
+	return v
+}
