@@ -64,11 +64,32 @@ func parse(data []byte, file string, lookup func(string) (string, bool)) (*Confi
 	// A configuration that did not decode gets no implicit console channel
 	// or rule, which would only add confusing problems.
 	c.applyDefaults(len(problems) == 0)
-	problems = append(problems, c.validate()...)
+	problems = append(problems, withoutFollowUps(c.validate(), problems)...)
 	if len(problems) > 0 {
 		return nil, finish(problems, file)
 	}
 	return c, nil
+}
+
+// withoutFollowUps drops the validation problems on a path that already
+// has a problem, or that lies above or below it: a variable that is not
+// set leaves its value empty, and "missing secret value" would only repeat
+// it. A problem without a path, such as a malformed ${ reference, hides
+// only the validation problems on its line.
+func withoutFollowUps(validation, earlier Problems) Problems {
+	var kept Problems
+	for _, p := range validation {
+		covered := slices.ContainsFunc(earlier, func(q Problem) bool {
+			if q.Path == "" {
+				return q.Line > 0 && q.Line == p.Line
+			}
+			return q.Path == p.Path || isUnder(q.Path, p.Path) || isUnder(p.Path, q.Path)
+		})
+		if !covered {
+			kept = append(kept, p)
+		}
+	}
+	return kept
 }
 
 // finish names file in the problems that name none and sorts them.
@@ -140,7 +161,7 @@ func syntaxProblem(err error) Problem {
 		return Problem{Message: "invalid YAML: " + strings.TrimPrefix(err.Error(), "yaml: ")}
 	}
 	line, _ := strconv.Atoi(m[1])
-	return Problem{Line: line, Message: "invalid YAML: " + m[2], Hint: "check the indentation and quoting on this line and the one before"}
+	return Problem{Line: line, Message: "invalid YAML: " + m[2], Hint: "check the indentation and quoting around this line"}
 }
 
 // channelOrder returns the channel names in file order, followed by
