@@ -99,7 +99,7 @@ func finish(problems Problems, file string) Problems {
 			problems[i].File = file
 		}
 	}
-	sortProblems(problems)
+	sortProblems(problems, file)
 	return problems
 }
 
@@ -226,15 +226,49 @@ func (c *Config) readSecretFiles(dir string) Problems {
 // without its final line break. The error never holds the content.
 func readValueFile(dir, file string) (string, error) {
 	path := resolvePath(dir, file)
-	data, err := os.ReadFile(path)
+	data, err := readSmallFile(path, maxSecretFile)
 	if err != nil {
-		return "", readError(path, err)
+		return "", err
 	}
 	text := strings.TrimSuffix(strings.TrimSuffix(string(data), "\n"), "\r")
 	if text == "" {
 		return "", fmt.Errorf("file %q is empty", path)
 	}
 	return text, nil
+}
+
+// Size limits of the files that a configuration names. Real secrets and
+// templates are far smaller; the limits stop a path such as /dev/zero
+// from filling the memory.
+const (
+	maxSecretFile   = 64 << 10
+	maxTemplateFile = 1 << 20
+)
+
+// readSmallFile reads a regular file of at most limit bytes. Devices and
+// pipes are rejected because reading them may never end.
+func readSmallFile(path string, limit int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, readError(path, err)
+	}
+	defer f.Close()
+
+	info, err := f.Stat()
+	if err != nil {
+		return nil, readError(path, err)
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%q is not a regular file", path)
+	}
+	data, err := io.ReadAll(io.LimitReader(f, limit+1))
+	if err != nil {
+		return nil, readError(path, err)
+	}
+	if int64(len(data)) > limit {
+		return nil, fmt.Errorf("file %q is larger than %d bytes", path, limit)
+	}
+	return data, nil
 }
 
 // readError reports a failed read of path without repeating the path
@@ -270,9 +304,9 @@ func (c *Config) readTemplateFiles(dir string) Problems {
 	for _, name := range names {
 		file, prefix := c.Templates[name].File, "templates."+name
 		path := resolvePath(dir, file)
-		data, err := os.ReadFile(path)
+		data, err := readSmallFile(path, maxTemplateFile)
 		if err != nil {
-			problems = append(problems, c.Problem(prefix+".file", readError(path, err).Error(), ""))
+			problems = append(problems, c.Problem(prefix+".file", err.Error(), ""))
 			continue
 		}
 		parts, inc, more := readTemplateFile(data, path, prefix)

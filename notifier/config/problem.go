@@ -64,18 +64,29 @@ func (ps Problems) Unwrap() []error {
 	return errs
 }
 
-// sortProblems orders problems by line, keeping the order of problems on
-// the same line and putting those without a line last.
-func sortProblems(ps Problems) {
+// sortProblems orders problems by file, the configuration file first,
+// then by line, keeping the order of problems on the same line and
+// putting those without a line last.
+func sortProblems(ps Problems, file string) {
 	slices.SortStableFunc(ps, func(a, b Problem) int {
-		if (a.Line == 0) != (b.Line == 0) {
-			if a.Line == 0 {
-				return 1
+		if a.File != b.File {
+			if a.File == file || b.File == file {
+				return cmp.Compare(boolRank(a.File != file), boolRank(b.File != file))
 			}
-			return -1
+			return cmp.Compare(a.File, b.File)
+		}
+		if (a.Line == 0) != (b.Line == 0) {
+			return cmp.Compare(boolRank(a.Line == 0), boolRank(b.Line == 0))
 		}
 		return cmp.Compare(a.Line, b.Line)
 	})
+}
+
+func boolRank(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Problem returns a problem at the YAML path, with File and Line taken

@@ -190,6 +190,11 @@ func TestParseReportsProblem(t *testing.T) {
 			want:  `config.yaml:12: rules[0].match.fields.site.not: unknown key "regexp" (known keys: equals, one_of, regex, not, present)`,
 		},
 		{
+			name:  "null matcher",
+			lines: withOps("rules:", "  - name: r", "    notify: [ops]", "    match:", "      fields:", "        site: ~"),
+			want:  `config.yaml:11: rules[0].match.fields.site: empty matcher (hint: write a value, a list, or a mapping; write "" to match an empty value)`,
+		},
+		{
 			name:  "template without title",
 			lines: []string{"templates:", "  short:", "    text: body"},
 			want:  `config.yaml:2: templates.short.title: missing title (hint: every template needs a title)`,

@@ -44,7 +44,7 @@ func prune(n *yaml.Node) bool {
 		kept := n.Content[:0]
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			key, value := n.Content[i], n.Content[i+1]
-			if !prune(value) || key.Value == "console" {
+			if !prune(value) || (key.Value == "console" && value.Kind == yaml.MappingNode) {
 				kept = append(kept, key, value)
 			}
 		}

@@ -133,8 +133,11 @@ func parseDuration(s string) (Duration, error) {
 	days, rest := int64(0), s
 	if before, after, ok := strings.Cut(s, "d"); ok {
 		n, err := strconv.ParseInt(before, 10, 64)
-		if err != nil || n < 0 || before[0] == '+' {
+		if err != nil || before[0] == '+' {
 			return 0, fmt.Errorf("invalid duration %q", s)
+		}
+		if n < 0 {
+			return 0, fmt.Errorf("negative duration %q", s)
 		}
 		days, rest = n, after
 	}
