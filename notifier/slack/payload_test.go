@@ -217,6 +217,25 @@ func buttonsOf(t *testing.T, p *slackgo.WebhookMessage) []*slackgo.ButtonBlockEl
 	return out
 }
 
+func headerText(t *testing.T, p *slackgo.WebhookMessage) string {
+	return blocksOf(t, p)[0].(*slackgo.HeaderBlock).Text.Text
+}
+
+func firstFieldText(t *testing.T, p *slackgo.WebhookMessage) string {
+	return blocksOf(t, p)[0].(*slackgo.SectionBlock).Fields[0].Text
+}
+
+func firstButtonText(t *testing.T, p *slackgo.WebhookMessage) string {
+	return buttonsOf(t, p)[0].Text.Text
+}
+
+func footerText(t *testing.T, p *slackgo.WebhookMessage) string {
+	elements := blocksOf(t, p)[0].(*slackgo.ContextBlock).ContextElements.Elements
+	return elements[0].(*slackgo.TextBlockObject).Text
+}
+
+func topLevelText(_ *testing.T, p *slackgo.WebhookMessage) string { return p.Text }
+
 func TestPayloadTextLimits(t *testing.T) {
 	repeat := strings.Repeat
 	tests := []struct {
@@ -229,14 +248,14 @@ func TestPayloadTextLimits(t *testing.T) {
 		{
 			name: "header with two-byte runes",
 			msg:  notifier.Message{Title: repeat("é", 200)},
-			get:  func(t *testing.T, p *slackgo.WebhookMessage) string { return blocksOf(t, p)[0].(*slackgo.HeaderBlock).Text.Text },
+			get:  headerText,
 			max:  MaxHeaderText,
 			want: repeat("é", 149) + "…",
 		},
 		{
 			name: "header with emoji at cut",
 			msg:  notifier.Message{Title: repeat("a", 148) + "🚀🚀🚀"},
-			get:  func(t *testing.T, p *slackgo.WebhookMessage) string { return blocksOf(t, p)[0].(*slackgo.HeaderBlock).Text.Text },
+			get:  headerText,
 			max:  MaxHeaderText,
 			want: repeat("a", 148) + "🚀…",
 		},
@@ -264,9 +283,7 @@ func TestPayloadTextLimits(t *testing.T) {
 		{
 			name: "field with emoji",
 			msg:  notifier.Message{Fields: []notifier.Field{{Name: "n", Value: repeat("🚀", 2100), Inline: true}}},
-			get: func(t *testing.T, p *slackgo.WebhookMessage) string {
-				return blocksOf(t, p)[0].(*slackgo.SectionBlock).Fields[0].Text
-			},
+			get:  firstFieldText,
 			max:  MaxFieldText,
 			want: "*n*\n" + repeat("🚀", 1995) + "…",
 		},
@@ -280,23 +297,21 @@ func TestPayloadTextLimits(t *testing.T) {
 		{
 			name: "button text",
 			msg:  notifier.Message{Links: []notifier.Link{{Text: repeat("東", 80), URL: "https://x.io"}}},
-			get:  func(t *testing.T, p *slackgo.WebhookMessage) string { return buttonsOf(t, p)[0].Text.Text },
+			get:  firstButtonText,
 			max:  MaxButtonText,
 			want: repeat("東", 74) + "…",
 		},
 		{
 			name: "footer with entity at cut",
 			msg:  notifier.Message{Footer: repeat("f", 2997) + "&gt;&gt;"},
-			get: func(t *testing.T, p *slackgo.WebhookMessage) string {
-				return blocksOf(t, p)[0].(*slackgo.ContextBlock).ContextElements.Elements[0].(*slackgo.TextBlockObject).Text
-			},
+			get:  footerText,
 			max:  maxContextText,
 			want: repeat("f", 2997) + "…",
 		},
 		{
 			name: "top text with mention at cut",
 			msg:  notifier.Message{Fallback: repeat("é", 3995) + "<@U1>", Mentions: []notifier.Mention{{Kind: notifier.MentionUser, ID: "U9"}}},
-			get:  func(_ *testing.T, p *slackgo.WebhookMessage) string { return p.Text },
+			get:  topLevelText,
 			max:  MaxMessageText,
 			want: "<@U9> " + repeat("é", 3993) + "…",
 		},
