@@ -41,8 +41,22 @@ func (e *TemplateError) Error() string {
 	if e.Platform != "" {
 		b.WriteString(" for " + string(e.Platform))
 	}
-	b.WriteString(": " + e.Err.Error())
+	b.WriteString(": " + e.detail())
 	return b.String()
+}
+
+// detail returns the text of Err without the "template: name:" prefix
+// that text/template adds, since Error already names the template and
+// part: "line 3:14: unclosed action".
+func (e *TemplateError) detail() string {
+	msg := e.Err.Error()
+	internal := e.Template + "." + e.Part
+	rest, ok := strings.CutPrefix(msg, "template: "+internal+":")
+	if !ok {
+		return msg
+	}
+	rest = strings.Replace(rest, `executing "`+internal+`" `, "", 1)
+	return "line " + rest
 }
 
 func (e *TemplateError) Unwrap() error { return e.Err }
@@ -62,7 +76,7 @@ func (errs TemplateErrors) Error() string {
 // platforms are the platforms every template is compiled for.
 var platforms = []notifier.Platform{notifier.PlatformSlack, notifier.PlatformDiscord, notifier.PlatformConsole}
 
-// partKind says what a part becomes in the message, which decides its
+// partKind is what a part becomes in the message, which decides its
 // flavor on each platform.
 type partKind int
 
@@ -94,11 +108,13 @@ func flavorOf(p notifier.Platform, k partKind) flavor {
 	return flavorDiscord
 }
 
-// part is one compiled template part. A nil *part renders "".
+// part is one compiled template part. A nil *part renders "", and a
+// part without a template renders static.
 type part struct {
 	path   string
 	flavor flavor
 	tmpl   *template.Template
+	static string
 }
 
 // compiled is one template compiled for one platform.
@@ -198,6 +214,12 @@ func (c *compiler) part(name, path, src string, p notifier.Platform, k partKind,
 		return nil
 	}
 	f := flavorOf(p, k)
+	if !strings.Contains(src, "{{") {
+		// Text without actions renders as itself. The field names and
+		// link texts of the default templates are all such text, so
+		// skipping the template engine for them saves much of its cost.
+		return &part{path: path, flavor: f, static: strings.TrimSpace(src)}
+	}
 	tmpl, err := template.New(name + "." + path).
 		Option("missingkey=error").
 		Funcs(c.funcs[f]).

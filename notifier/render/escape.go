@@ -29,32 +29,85 @@ const zeroWidthSpace = "\u200b"
 // them only work inside <…>.
 var slackEntities = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;")
 
-// slackEscaper escapes entities and defuses emphasis. Slack has no escape
-// for *, _, ~ and `, so a zero-width space goes after each of them: a
-// marker followed by it no longer starts or ends a span, and the text
-// still reads the same.
-// NOTE: Slack's parser is not documented; the zero-width space keeps
-// pairs from forming in the clients we know of, but Slack could change it.
-var slackEscaper = strings.NewReplacer(
-	"&", "&amp;", "<", "&lt;", ">", "&gt;",
-	"*", "*"+zeroWidthSpace, "_", "_"+zeroWidthSpace,
-	"~", "~"+zeroWidthSpace, "`", "`"+zeroWidthSpace,
-	"@here", "@"+zeroWidthSpace+"here",
-	"@channel", "@"+zeroWidthSpace+"channel",
-	"@everyone", "@"+zeroWidthSpace+"everyone",
-)
+// escapeSlack escapes entities and defuses emphasis. Slack has no
+// escape for *, _, ~ and `, so a zero-width space goes after each of
+// them: a marker followed by it no longer starts or ends a span, and the
+// text still reads the same.
+// NOTE: Slack does not document its parser; the zero-width space keeps
+// pairs from forming today, but Slack could change that.
+func escapeSlack(s string) string {
+	var b strings.Builder
+	copied := 0 // bytes of s already written to b
+	for i := 0; i < len(s); i++ {
+		var rep string
+		switch s[i] {
+		case '&':
+			rep = "&amp;"
+		case '<':
+			rep = "&lt;"
+		case '>':
+			rep = "&gt;"
+		case '*', '_', '~', '`':
+			rep = s[i:i+1] + zeroWidthSpace
+		default:
+			continue
+		}
+		if copied == 0 && b.Len() == 0 {
+			b.Grow(len(s) + 16)
+		}
+		b.WriteString(s[copied:i])
+		b.WriteString(rep)
+		copied = i + 1
+	}
+	if b.Len() > 0 {
+		b.WriteString(s[copied:])
+		s = b.String()
+	}
+	return guardMentions(s)
+}
 
-var slackUnescaper = strings.NewReplacer(
-	"&lt;", "<", "&gt;", ">", "&amp;", "&",
-	"*"+zeroWidthSpace, "*", "_"+zeroWidthSpace, "_",
-	"~"+zeroWidthSpace, "~", "`"+zeroWidthSpace, "`",
-	"@"+zeroWidthSpace, "@",
-)
+// unescapeSlack inverts escapeSlack.
+func unescapeSlack(s string) string {
+	if !strings.ContainsAny(s, "&"+zeroWidthSpace) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c == '&' {
+			if rep, n := slackEntity(s[i:]); n > 0 {
+				b.WriteByte(rep)
+				i += n - 1
+				continue
+			}
+		}
+		b.WriteByte(c)
+		if strings.IndexByte("*_~`@", c) >= 0 && strings.HasPrefix(s[i+1:], zeroWidthSpace) {
+			i += len(zeroWidthSpace)
+		}
+	}
+	return b.String()
+}
+
+// slackEntity returns the character an entity at the start of s stands
+// for and the entity's length, or 0 when s starts with none.
+func slackEntity(s string) (byte, int) {
+	switch {
+	case strings.HasPrefix(s, "&amp;"):
+		return '&', 5
+	case strings.HasPrefix(s, "&lt;"):
+		return '<', 4
+	case strings.HasPrefix(s, "&gt;"):
+		return '>', 4
+	}
+	return 0, 0
+}
 
 // mentionGuard breaks the bare words that ping a whole channel. Slack
-// only parses them with link_names or a non-verbatim block, and Discord
-// only with allowed_mentions allowing it; the senders turn both off, so
-// this is a second guard.
+// parses them only with link_names or in a non-verbatim block, and
+// Discord only when allowed_mentions allows it. The senders turn both
+// off, so this is a second guard.
 var mentionGuard = strings.NewReplacer(
 	"@here", "@"+zeroWidthSpace+"here",
 	"@channel", "@"+zeroWidthSpace+"channel",
@@ -65,10 +118,7 @@ var mentionGuard = strings.NewReplacer(
 func (f flavor) escape(s string) string {
 	switch f {
 	case flavorSlack:
-		if !strings.ContainsAny(s, "&<>*_~`@") {
-			return s
-		}
-		return slackEscaper.Replace(s)
+		return escapeSlack(s)
 	case flavorDiscord:
 		return escapeDiscord(s)
 	}
@@ -80,10 +130,7 @@ func (f flavor) escape(s string) string {
 func (f flavor) unescape(s string) string {
 	switch f {
 	case flavorSlack:
-		if !strings.ContainsAny(s, "&"+zeroWidthSpace) {
-			return s
-		}
-		return slackUnescaper.Replace(s)
+		return unescapeSlack(s)
 	case flavorDiscord:
 		return unescapeDiscord(s)
 	}

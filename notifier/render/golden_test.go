@@ -93,7 +93,13 @@ func TestRenderGolden(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Render(%s, %q): %v", p, name, err)
 				}
-				checkGolden(t, filepath.Join("testdata", "golden", fixture+"."+string(p)+".json"), encodeMessage(t, msg))
+				got := encodeMessage(t, msg)
+				for _, bad := range []string{"<no value>", "None"} {
+					if bytes.Contains(got, []byte(bad)) {
+						t.Errorf("message contains %q", bad)
+					}
+				}
+				checkGolden(t, filepath.Join("testdata", "golden", fixture+"."+string(p)+".json"), got)
 			})
 		}
 	}
@@ -128,7 +134,15 @@ func checkGolden(t *testing.T, path string, got []byte) {
 	if err != nil {
 		t.Fatalf("read golden file (run go test -update to create it): %v", err)
 	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs (run go test -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
+	if bytes.Equal(got, want) {
+		return
 	}
+	gotLines, wantLines := strings.Split(string(got), "\n"), strings.Split(string(want), "\n")
+	for i := 0; i < len(gotLines) && i < len(wantLines); i++ {
+		if gotLines[i] != wantLines[i] {
+			t.Errorf("%s line %d differs (run go test -update to accept):\ngot:  %s\nwant: %s", path, i+1, gotLines[i], wantLines[i])
+			return
+		}
+	}
+	t.Errorf("%s differs in length: got %d lines, want %d (run go test -update to accept)", path, len(gotLines), len(wantLines))
 }

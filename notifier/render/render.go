@@ -12,14 +12,32 @@
 //     entities, and a zero-width space follows each * _ ~ `.
 //   - Discord markdown (text, title, field names and values, link
 //     texts): markup characters are backslash-escaped.
-//   - Plain text (Slack title and link texts, which Slack shows as
-//     plain_text; Discord footers, which show no markdown; every console
-//     part; URLs and colours): nothing is escaped.
+//   - Plain text: nothing is escaped. Slack shows titles and link texts
+//     as plain_text, and Discord shows footers without markdown, so
+//     those parts are plain, as are every console part, URLs and colours.
 //
 // In every flavor but plain, @everyone, @here and @channel get a
-// zero-width space after the @. The links map is never escaped: its
-// values are URLs. Helpers such as bold, code and link write the markup
-// of the part they are called in.
+// zero-width space after the @. The links map is never escaped because
+// its values are URLs. Discord embed titles render markdown, so a
+// Discord Message.Title carries backslash escapes.
+//
+// Templates may call sprig's text functions except env, expandenv and
+// getHostByName, and these helpers, which write the markup of the part
+// they are called in and render "" for an absent value:
+//
+//	bold x, italic x, code x     emphasis and code spans
+//	codeblock [lang] x           a fenced block that x cannot close
+//	link url text                a link, or the text alone without a URL
+//	icon status, color status    an emoji and a #rrggbb colour
+//	duration d                   "41s", "4m 12s", "1h 3m", "2d 4h"
+//	ago t                        "3 minutes ago", "in 2 days"
+//	datetime t, date t           "2026-08-19 09:16 UTC", "2026-08-19"
+//	now                          the renderer's clock
+//	tail n x, truncate n x       the last n lines, the first n characters
+//	planDelta from to            "+USD 15/month" between two plan names
+//
+// Missing keys are errors, so optional payload fields are read with
+// `index .data "name"`, which gives nil when the field is absent.
 package render
 
 import (
@@ -36,10 +54,10 @@ import (
 
 // Options sets what helpers need beyond the template data.
 type Options struct {
-	// DisplayZone is the zone datetime and date show times in; nil
-	// means UTC.
+	// DisplayZone is the zone datetime and date show times in, or UTC
+	// when nil.
 	DisplayZone *time.Location
-	// Now is the clock that ago and now read; nil means time.Now.
+	// Now is the clock that ago and now read, or time.Now when nil.
 	Now func() time.Time
 }
 
@@ -148,11 +166,18 @@ type execution struct {
 func (x *execution) message(ct *compiled) (*notifier.Message, error) {
 	var msg notifier.Message
 	var err error
-	for _, s := range []struct {
-		p   *part
-		dst *string
-	}{{ct.title, &msg.Title}, {ct.url, &msg.TitleURL}, {ct.text, &msg.Text}, {ct.color, &msg.Color}, {ct.footer, &msg.Footer}} {
-		if *s.dst, err = x.run(s.p); err != nil {
+	single := []struct {
+		part *part
+		dst  *string
+	}{
+		{ct.title, &msg.Title},
+		{ct.url, &msg.TitleURL},
+		{ct.text, &msg.Text},
+		{ct.color, &msg.Color},
+		{ct.footer, &msg.Footer},
+	}
+	for _, s := range single {
+		if *s.dst, err = x.run(s.part); err != nil {
 			return nil, err
 		}
 	}
@@ -183,11 +208,11 @@ func (x *execution) fields(parts []fieldParts) ([]notifier.Field, error) {
 	var out []notifier.Field
 	for _, f := range parts {
 		value, err := x.run(f.value)
-		if err != nil || value == "" {
+		if err != nil {
+			return nil, err
+		}
+		if value == "" {
 			// A field whose value renders empty is left out.
-			if err != nil {
-				return nil, err
-			}
 			continue
 		}
 		name, err := x.run(f.name)
@@ -233,6 +258,9 @@ func (x *execution) run(p *part) (string, error) {
 	if p == nil {
 		return "", nil
 	}
+	if p.tmpl == nil {
+		return p.static, nil
+	}
 	data := x.dataFor(p.flavor)
 	x.buf.Reset()
 	if err := p.tmpl.Execute(&x.buf, data); err != nil {
@@ -251,7 +279,7 @@ func (x *execution) run(p *part) (string, error) {
 
 const noValue = "<no value>"
 
-var errNoValue = errors.New(`rendered "<no value>": a value is missing; test it with {{ with }} or give it a default`)
+var errNoValue = errors.New(`rendered "<no value>" because a value is missing: test it with {{ with }} or give it a default`)
 
 func (x *execution) dataFor(f flavor) map[string]any {
 	if x.escaped[f] == nil {
