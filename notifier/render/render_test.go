@@ -339,3 +339,37 @@ func TestRenderConcurrent(t *testing.T) {
 		}
 	}
 }
+
+func TestSiteStatusWording(t *testing.T) {
+	tests := []struct {
+		name        string
+		tr          notifier.Transition
+		title, text string
+	}{
+		{
+			"first sighting", notifier.Transition{Kind: notifier.KindFirst, To: "Broken"},
+			"🔴 site1.example.com is now Broken", "site1.example.com (" + testDashboard + "/sites/site1.example.com) is now Broken.",
+		},
+		{
+			"change", notifier.Transition{Kind: notifier.KindChange, From: "Active", To: "Broken"},
+			"🔴 site1.example.com Active → Broken", "site1.example.com (" + testDashboard + "/sites/site1.example.com) moved from Active to Broken.",
+		},
+		{
+			"same status", notifier.Transition{Kind: notifier.KindUpdate, From: "Active", To: "Active"},
+			"✅ site1.example.com is Active", "site1.example.com (" + testDashboard + "/sites/site1.example.com) is Active.",
+		},
+	}
+	r := newTestRenderer(t, nil)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			data := sparseData(notifier.EventSiteStatus, "Site", "site1.example.com", tt.tr)
+			msg := mustRender(t, r, notifier.PlatformConsole, "site-status", data)
+			if msg.Title != tt.title {
+				t.Errorf("title = %q, want %q", msg.Title, tt.title)
+			}
+			if first, _, _ := strings.Cut(msg.Text, "\n"); first != tt.text {
+				t.Errorf("text = %q, want %q", first, tt.text)
+			}
+		})
+	}
+}
