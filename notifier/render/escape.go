@@ -180,7 +180,7 @@ func escapeDiscord(s string) string {
 
 // lineMarker returns where a backslash must go to keep the text at s[i],
 // the first character of a line, from starting a heading, bullet,
-// subtext or numbered list; -1 when it starts none of them.
+// subtext or numbered list. It returns -1 when the text starts none.
 func lineMarker(s string, i int) int {
 	j := i
 	switch c := s[i]; {

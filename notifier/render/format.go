@@ -128,7 +128,7 @@ func durationOf(v any) (d time.Duration, ok bool, err error) {
 	case float64:
 		return time.Duration(x * float64(time.Second)), true, nil
 	}
-	return 0, false, fmt.Errorf("expected a duration or a number of seconds, got %T", v)
+	return 0, false, fmt.Errorf("expected a duration such as .data.build_duration or a number of seconds, got %T", v)
 }
 
 // timeOf reads a helper argument as a time. ok is false for nil, "" and
@@ -149,7 +149,7 @@ func timeOf(v any) (t time.Time, ok bool, err error) {
 		}
 		return *x, !x.IsZero(), nil
 	}
-	return time.Time{}, false, fmt.Errorf("expected a time, got %T", v)
+	return time.Time{}, false, fmt.Errorf("expected a time such as .modified, got %T", v)
 }
 
 // relative writes how far t is from now in its largest whole unit:

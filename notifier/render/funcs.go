@@ -177,8 +177,8 @@ func (h helpers) link(target, label any) string {
 
 	switch h.flavor {
 	case flavorSlack:
-		// The first | ends the URL; one in the label is swapped for a
-		// look-alike so that no Slack version can read it as a separator.
+		// The first | ends the URL. One in the label is swapped for a
+		// look-alike, so Slack cannot read it as a second separator.
 		label := strings.ReplaceAll(h.flavor.escape(name), "|", "∣")
 		return "<" + slackURL.Replace(u) + "|" + label + ">"
 	case flavorDiscord:

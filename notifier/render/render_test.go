@@ -118,7 +118,7 @@ func TestRenderRuntimeErrors(t *testing.T) {
 	}{
 		{"missing-key", "text", `map has no entry for key "nosuch"`},
 		{"no-value", "fields[0].value", `rendered "<no value>"`},
-		{"bad-call", "text", "expected a time, got string"},
+		{"bad-call", "text", "error calling datetime: expected a time such as .modified, got string"},
 		{"bad-color", "color", `rendered "red": a colour must be #rrggbb`},
 		{"bad-url", "links[0].url", "not an absolute http or https URL"},
 		{"bad-title", "url", "not an absolute http or https URL"},
