@@ -21,12 +21,14 @@ var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 const envHint = "write ${NAME} or ${NAME:-default}, and $$ for a literal $"
 
-// envRef is one ${VAR} reference in the raw text.
+// envRef is one ${VAR} reference in the raw text. A malformed reference
+// has a message instead of a value.
 type envRef struct {
-	name  string
-	line  int
-	value string
-	set   bool
+	name    string
+	line    int
+	value   string
+	set     bool
+	message string
 }
 
 // expansion holds the references replaced by placeholders in one text.
@@ -38,10 +40,11 @@ type expansion struct {
 
 // replaceReferences returns data with $$ turned into $ and each ${VAR}
 // or ${VAR:-default} turned into a placeholder. The default applies when
-// VAR is unset or empty. A malformed reference is a problem at its line;
-// a variable without a value is only reported if its placeholder ends up
-// in a value, by substitute.
-func replaceReferences(data []byte, lookup func(string) (string, bool)) ([]byte, *expansion, Problems) {
+// VAR is unset or empty. An unterminated "${" or an invalid name also
+// becomes a placeholder. substitute reports these, and variables without
+// a value, only where a placeholder ends up in a value, so comments may
+// hold anything.
+func replaceReferences(data []byte, lookup func(string) (string, bool)) ([]byte, *expansion) {
 	e := &expansion{prefix: "__fcnotify_env_"}
 	for bytes.Contains(data, []byte(e.prefix)) {
 		e.prefix += "x_"
@@ -49,45 +52,49 @@ func replaceReferences(data []byte, lookup func(string) (string, bool)) ([]byte,
 	e.placeholder = regexp.MustCompile(regexp.QuoteMeta(e.prefix) + `([0-9]+)__`)
 
 	var out bytes.Buffer
-	var problems Problems
 	line := 1
 	for i := 0; i < len(data); i++ {
 		c := data[i]
 		if c == '\n' {
 			line++
 		}
-		if c != '$' || i+1 == len(data) || (data[i+1] != '$' && data[i+1] != '{') {
+		switch {
+		case c != '$' || i+1 == len(data):
 			out.WriteByte(c)
-			continue
-		}
-		if data[i+1] == '$' {
+		case data[i+1] == '$':
 			out.WriteByte('$')
 			i++
-			continue
-		}
-		end := bytes.IndexAny(data[i:], "}\n")
-		if end < 0 || data[i+end] != '}' {
-			problems = append(problems, Problem{Line: line, Message: "unterminated environment variable reference", Hint: envHint})
-			out.WriteByte(c)
-			continue
-		}
-		name, fallback, hasDefault := strings.Cut(string(data[i+2:i+end]), ":-")
-		ref := envRef{name: name, line: line}
-		switch {
-		case !envName.MatchString(name):
-			problems = append(problems, Problem{Line: line, Message: "invalid environment variable name " + strconv.Quote(name), Hint: envHint})
-			ref.set = true
+		case data[i+1] == '{':
+			ref, length := readReference(data[i:], line, lookup)
+			out.WriteString(e.prefix + strconv.Itoa(len(e.refs)) + "__")
+			e.refs = append(e.refs, ref)
+			i += length - 1
 		default:
-			ref.value, ref.set = lookup(name)
-			if hasDefault && ref.value == "" {
-				ref.value, ref.set = fallback, true
-			}
+			out.WriteByte(c)
 		}
-		out.WriteString(e.prefix + strconv.Itoa(len(e.refs)) + "__")
-		e.refs = append(e.refs, ref)
-		i += end
 	}
-	return out.Bytes(), e, problems
+	return out.Bytes(), e
+}
+
+// readReference reads the reference at the start of text, which begins
+// with "${", and returns it with the number of bytes it takes.
+func readReference(text []byte, line int, lookup func(string) (string, bool)) (envRef, int) {
+	end := bytes.IndexAny(text, "}\n")
+	if end < 0 || text[end] != '}' {
+		return envRef{line: line, message: "unterminated environment variable reference"}, len("${")
+	}
+
+	name, fallback, hasDefault := strings.Cut(string(text[2:end]), ":-")
+	ref := envRef{name: name, line: line}
+	if !envName.MatchString(name) {
+		ref.message = "invalid environment variable name " + strconv.Quote(name)
+		return ref, end + 1
+	}
+	ref.value, ref.set = lookup(name)
+	if hasDefault && ref.value == "" {
+		ref.value, ref.set = fallback, true
+	}
+	return ref, end + 1
 }
 
 // substitute replaces the placeholders in every scalar under n, keys
@@ -128,6 +135,10 @@ func (e *expansion) substituteScalar(n *yaml.Node, path string) Problems {
 			return match
 		}
 		ref := e.refs[i]
+		if ref.message != "" {
+			problems = append(problems, Problem{Line: ref.line, Path: path, Message: ref.message, Hint: envHint})
+			return ""
+		}
 		if !ref.set {
 			problems = append(problems, Problem{
 				Line:    ref.line,

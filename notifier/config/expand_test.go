@@ -22,7 +22,7 @@ func TestParseExpandsEnvironment(t *testing.T) {
 		"dashboard_url: ${DASHBOARD:-https://fc.example/dash/}",
 		"state: {path: \"${STATE_DIR:-/var/lib}/fc.db\"}",
 		"delivery: {max_backlog: ${BACKLOG}}",
-		"# ${UNSET_IN_COMMENT} is never looked up",
+		"# ${UNSET_IN_COMMENT} is never looked up, and ${ ${1X} are no problem",
 		"webhook:",
 		"  secrets:",
 		"    - {value: ${SECRET}, teams: [\"${TEAM}\"]}",
@@ -82,7 +82,7 @@ func TestParseReportsEnvironmentProblems(t *testing.T) {
 		{
 			name:  "invalid name",
 			lines: []string{"listen: \":1\"", "dashboard_url: https://x.example/${1ST}"},
-			want:  `config.yaml:2: invalid environment variable name "1ST" (hint: write ${NAME} or ${NAME:-default}, and $$ for a literal $)`,
+			want:  `config.yaml:2: dashboard_url: invalid environment variable name "1ST" (hint: write ${NAME} or ${NAME:-default}, and $$ for a literal $)`,
 		},
 		{
 			name:  "missing inside a block scalar",

@@ -34,11 +34,19 @@ func Load(path string) (*Config, error) {
 // the running service opens are relative to the current directory, not
 // to file.
 //
-// Parse first replaces ${VAR} and ${VAR:-default} with values from the
-// environment ($$ is a literal $), then decodes strictly, reads the
-// *_file forms and template files, fills in the defaults and validates.
+// ${VAR} and ${VAR:-default} take values from the environment, and $$ is
+// a literal $. A value always stays inside one YAML scalar, so it
+// cannot add keys, and references in comments are ignored. Template
+// files are not expanded. Decoding is strict: unknown keys, duplicate
+// keys and values of the wrong type are problems. Then the *_file forms
+// and template files are read, the defaults are filled in, and everything
+// is validated. A file without channels gets a console channel, and a
+// file without rules gets the rule "default", which sends every event to
+// the console channel.
+//
 // On failure the error is a Problems listing every problem found, and the
-// Config is nil.
+// Config is nil. The returned Config is not changed afterwards, so it may
+// be read from many goroutines.
 func Parse(data []byte, file string) (*Config, error) {
 	return parse(data, file, os.LookupEnv)
 }
@@ -74,7 +82,7 @@ func parse(data []byte, file string, lookup func(string) (string, bool)) (*Confi
 // withoutFollowUps drops the validation problems on a path that already
 // has a problem, or that lies above or below it: a variable that is not
 // set leaves its value empty, and "missing secret value" would only repeat
-// it. A problem without a path, such as a malformed ${ reference, hides
+// it. A problem without a path, such as an unknown top-level key, hides
 // only the validation problems on its line.
 func withoutFollowUps(validation, earlier Problems) Problems {
 	var kept Problems
@@ -109,12 +117,10 @@ func finish(problems Problems, file string) Problems {
 // unsafe to decode.
 func readDocument(data []byte, lookup func(string) (string, bool)) (*yaml.Node, Problems) {
 	var env *expansion
-	var problems Problems
 	if lookup != nil {
-		data, env, problems = replaceReferences(data, lookup)
+		data, env = replaceReferences(data, lookup)
 	}
-	root, syntax := parseYAML(data)
-	problems = append(problems, syntax...)
+	root, problems := parseYAML(data)
 	if root == nil {
 		return nil, problems
 	}
@@ -238,7 +244,7 @@ func readValueFile(dir, file string) (string, error) {
 }
 
 // Size limits of the files that a configuration names. Real secrets and
-// templates are far smaller; the limits stop a path such as /dev/zero
+// templates are far smaller, and the limits stop a path such as /dev/zero
 // from filling the memory.
 const (
 	maxSecretFile   = 64 << 10

@@ -222,7 +222,7 @@ func TestParseReportsProblem(t *testing.T) {
 		{
 			name:  "unterminated reference",
 			lines: []string{"listen: \":8080\"", "dashboard_url: ${DASH"},
-			want:  `config.yaml:2: unterminated environment variable reference (hint: write ${NAME} or ${NAME:-default}, and $$ for a literal $)`,
+			want:  `config.yaml:2: dashboard_url: unterminated environment variable reference (hint: write ${NAME} or ${NAME:-default}, and $$ for a literal $)`,
 		},
 		{
 			name:  "alias inside its own anchor",
