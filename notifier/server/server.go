@@ -89,7 +89,7 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 
 	s.processor = process.New(process.Options{
 		Store: st, Rules: compiled.Rules, Renderer: compiled.Renderer, Platforms: platforms,
-		View: view.Options{DashboardURL: cfg.DashboardURL, Names: names(cfg)},
+		View:       view.Options{DashboardURL: cfg.DashboardURL, Names: names(cfg)},
 		SourceZone: cfg.Time.SourceLocation, Clock: opts.Clock, Logger: opts.Logger,
 		Queued: func(chs []string) {
 			for _, ch := range chs {

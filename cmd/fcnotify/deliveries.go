@@ -1,0 +1,101 @@
+package main
+
+import (
+	"fmt"
+	"strconv"
+	"text/tabwriter"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/fcnotify/fcnotify/notifier/store"
+)
+
+func newDeliveriesCommand(g *globalFlags) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "deliveries",
+		Short: "List and retry queued, sent and dead-lettered messages",
+	}
+	cmd.AddCommand(newDeliveriesListCommand(g), newDeliveriesRetryCommand(g))
+	return cmd
+}
+
+func openStore(cmd *cobra.Command, g *globalFlags) (*store.SQLite, error) {
+	cfg, err := loadConfig(cmd, g)
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(cfg.State.Path)
+}
+
+func newDeliveriesListCommand(g *globalFlags) *cobra.Command {
+	var f store.MessageFilter
+	cmd := &cobra.Command{
+		Use:   "list",
+		Short: "List messages, newest first",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			switch f.State {
+			case "", store.StatePending, store.StateSent, store.StateFailed:
+			default:
+				return fmt.Errorf("invalid --state %q: use pending, sent or failed", f.State)
+			}
+			st, err := openStore(cmd, g)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+
+			msgs, err := st.Messages(cmd.Context(), f)
+			if err != nil {
+				return err
+			}
+			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
+			fmt.Fprintln(tw, "ID\tSTATE\tCHANNEL\tRULE\tDOCUMENT\tATTEMPTS\tQUEUED\tLAST ERROR")
+			for _, m := range msgs {
+				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", m.ID, m.State, m.Channel, m.Rule,
+					m.Document, m.Attempts, m.Created.Format(time.RFC3339), m.LastErr)
+			}
+			return tw.Flush()
+		},
+	}
+	cmd.Flags().StringVar(&f.State, "state", "", "only messages in this state: pending, sent or failed")
+	cmd.Flags().StringVar(&f.Channel, "channel", "", "only messages of this channel")
+	cmd.Flags().IntVar(&f.Limit, "limit", 100, "most messages to list; 0 lists all")
+	return cmd
+}
+
+func newDeliveriesRetryCommand(g *globalFlags) *cobra.Command {
+	var all bool
+	cmd := &cobra.Command{
+		Use:   "retry ID... | --all-failed",
+		Short: "Move dead-lettered messages back to the queue; a running server sends them within seconds",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if all == (len(args) > 0) {
+				return fmt.Errorf("give message IDs or --all-failed, not both or neither")
+			}
+			var ids []int64
+			for _, a := range args {
+				id, err := strconv.ParseInt(a, 10, 64)
+				if err != nil {
+					return fmt.Errorf("invalid message ID %q: use the numbers from `fcnotify deliveries list`", a)
+				}
+				ids = append(ids, id)
+			}
+			st, err := openStore(cmd, g)
+			if err != nil {
+				return err
+			}
+			defer st.Close()
+
+			n, err := st.Requeue(cmd.Context(), ids, time.Now())
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "requeued %d failed messages\n", n)
+			return nil
+		},
+	}
+	cmd.Flags().BoolVar(&all, "all-failed", false, "requeue every failed message")
+	return cmd
+}
