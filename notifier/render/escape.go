@@ -1,8 +1,9 @@
 package render
 
 import (
+	"maps"
+	"slices"
 	"strings"
-	"time"
 )
 
 // flavor is the markup a rendered part is written in. Every part of a
@@ -143,6 +144,15 @@ func (f flavor) unescape(s string) string {
 // `>`, which starts a block quote.
 const discordAlways = "\\*_~`|[]()<>"
 
+// isDiscordAlways is discordAlways as a lookup table, because the
+// escaper consults it for every byte of long build logs.
+var isDiscordAlways = func() (table [256]bool) {
+	for i := range len(discordAlways) {
+		table[discordAlways[i]] = true
+	}
+	return table
+}()
+
 // escapeDiscord backslash-escapes Discord markdown. Headings ("# "),
 // bullets ("- ", "+ "), subtext ("-# ") and numbered lists ("1. ") only
 // count at the start of a line and before a space, so their markers are
@@ -158,7 +168,7 @@ func escapeDiscord(s string) string {
 		c := s[i]
 		at := -1 // where a backslash goes, if anywhere
 		switch {
-		case strings.IndexByte(discordAlways, c) >= 0:
+		case isDiscordAlways[c]:
 			at = i
 		case lineStart && c != ' ' && c != '\t' && c != '\n':
 			at = lineMarker(s, i)
@@ -214,7 +224,9 @@ func lineMarker(s string, i int) int {
 }
 
 func guardMentions(s string) string {
-	if !strings.Contains(s, "@") {
+	// Replace allocates even when nothing matches, and most text with an
+	// @ is an e-mail address.
+	if !strings.Contains(s, "@here") && !strings.Contains(s, "@channel") && !strings.Contains(s, "@everyone") {
 		return s
 	}
 	return mentionGuard.Replace(s)
@@ -245,56 +257,95 @@ func isDiscordEscapable(c byte) bool {
 	return strings.IndexByte(discordAlways+"#-+.", c) >= 0
 }
 
-// escapeData returns a copy of view data with every string escaped for
-// the flavor, however deeply it is nested in maps and lists. The links
-// map is left as it is: its values are dashboard URLs that helpers and
-// URL parts need unchanged. Times, numbers and booleans are not text
-// and stay as they are. The input is not modified.
+// escapeData returns view data with every string escaped for the
+// flavor, however deeply it is nested in maps and lists. The links map is
+// left as it is because its values are dashboard URLs that helpers and
+// URL parts need unchanged. Times, numbers and booleans are not text and
+// stay as they are. The input is not modified: a map or list that has a
+// string to escape is copied, and one that has none is shared.
 func escapeData(data map[string]any, f flavor) map[string]any {
 	if f == flavorPlain {
 		return data
 	}
-	out := make(map[string]any, len(data))
+	var out map[string]any
 	for k, v := range data {
 		if k == "links" {
-			out[k] = v
 			continue
 		}
-		out[k] = escapeValue(v, f)
+		if e, changed := escapeValue(v, f); changed {
+			if out == nil {
+				out = maps.Clone(data)
+			}
+			out[k] = e
+		}
+	}
+	if out == nil {
+		return data
 	}
 	return out
 }
 
-func escapeValue(v any, f flavor) any {
+// escapeValue returns v escaped and whether that differs from v.
+func escapeValue(v any, f flavor) (any, bool) {
 	switch x := v.(type) {
 	case string:
-		return f.escape(x)
+		e := f.escape(x)
+		// Escaping only ever adds characters.
+		return e, len(e) != len(x)
 	case map[string]any:
-		out := make(map[string]any, len(x))
+		var out map[string]any
 		for k, e := range x {
-			out[k] = escapeValue(e, f)
+			if esc, changed := escapeValue(e, f); changed {
+				if out == nil {
+					out = maps.Clone(x)
+				}
+				out[k] = esc
+			}
 		}
-		return out
-	case map[string]string:
-		out := make(map[string]string, len(x))
-		for k, e := range x {
-			out[k] = f.escape(e)
-		}
-		return out
+		return orOriginal(out, x)
 	case []any:
-		out := make([]any, len(x))
+		var out []any
 		for i, e := range x {
-			out[i] = escapeValue(e, f)
+			if esc, changed := escapeValue(e, f); changed {
+				if out == nil {
+					out = slices.Clone(x)
+				}
+				out[i] = esc
+			}
 		}
-		return out
+		return orOriginal(out, x)
+	case map[string]string:
+		var out map[string]string
+		for k, e := range x {
+			if esc := f.escape(e); len(esc) != len(e) {
+				if out == nil {
+					out = maps.Clone(x)
+				}
+				out[k] = esc
+			}
+		}
+		return orOriginal(out, x)
 	case []string:
-		out := make([]string, len(x))
+		var out []string
 		for i, e := range x {
-			out[i] = f.escape(e)
+			if esc := f.escape(e); len(esc) != len(e) {
+				if out == nil {
+					out = slices.Clone(x)
+				}
+				out[i] = esc
+			}
 		}
-		return out
-	case time.Time, time.Duration, bool, int, int64, float64, nil:
-		return v
+		return orOriginal(out, x)
 	}
-	return v
+	// Times, durations, numbers and booleans are not text.
+	return v, false
+}
+
+// orOriginal returns the copy and true when there is one, else the
+// original and false.
+func orOriginal[T map[string]any | []any | map[string]string | []string](copied, original T) (any, bool) {
+	if copied == nil {
+		return original, false
+	}
+	return copied, true
 }

@@ -234,3 +234,34 @@ func mustRender(t *testing.T, r *Renderer, p notifier.Platform, name string, dat
 	}
 	return msg
 }
+
+func TestEscapeDataTypedCollections(t *testing.T) {
+	in := map[string]any{
+		"names": map[string]string{"team": "<!here>", "group": "plain"},
+		"tags":  []string{"plain", "*x*"},
+	}
+	out := escapeData(in, flavorDiscord)
+
+	names := out["names"].(map[string]string)
+	if names["team"] != `\<!here\>` {
+		t.Errorf("names.team = %q, want %q", names["team"], `\<!here\>`)
+	}
+	if names["group"] != "plain" {
+		t.Errorf("names.group = %q, want %q", names["group"], "plain")
+	}
+	if tags := out["tags"].([]string); tags[1] != `\*x\*` {
+		t.Errorf("tags[1] = %q, want %q", tags[1], `\*x\*`)
+	}
+	if in["names"].(map[string]string)["team"] != "<!here>" {
+		t.Error("input map was modified")
+	}
+}
+
+func TestEscapeDataSharesUnchanged(t *testing.T) {
+	in := map[string]any{"site": "site1.example.com", "names": map[string]any{"team": "Acme"}}
+	out := escapeData(in, flavorSlack)
+	out["extra"] = true
+	if _, ok := in["extra"]; !ok {
+		t.Error("escapeData copied a map with nothing to escape, want it shared")
+	}
+}

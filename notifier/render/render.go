@@ -129,7 +129,8 @@ func DefaultTemplateFor(event string) string {
 }
 
 // Render renders a template for a platform. data is the map view.Build
-// returns; Render does not modify it. mentions are copied to the message
+// returns. Render does not modify it, but a template that calls sprig's
+// set, unset or merge on it does. mentions are copied to the message
 // as they are. Any error is a *TemplateError naming the template, part
 // and platform, except for an unknown template or platform.
 func (r *Renderer) Render(platform notifier.Platform, name string, data map[string]any, mentions []notifier.Mention) (*notifier.Message, error) {
