@@ -41,25 +41,33 @@ func (e *TemplateError) Error() string {
 	if e.Platform != "" {
 		b.WriteString(" for " + string(e.Platform))
 	}
-	b.WriteString(": " + e.detail())
+	b.WriteString(": " + e.Err.Error())
 	return b.String()
 }
 
-// detail returns the text of Err without the "template: name:" prefix
-// that text/template adds, since Error already names the template and
-// part: "line 3:14: unclosed action".
-func (e *TemplateError) detail() string {
-	msg := e.Err.Error()
-	internal := e.Template + "." + e.Part
-	rest, ok := strings.CutPrefix(msg, "template: "+internal+":")
-	if !ok {
-		return msg
+func (e *TemplateError) Unwrap() error { return e.Err }
+
+// newTemplateError returns a TemplateError whose Err reads without the
+// "template: name:" prefix that text/template adds, because the
+// TemplateError already names the template and part: "line 3:14:
+// unclosed action". Err still unwraps to the text/template error.
+func newTemplateError(template, part string, platform notifier.Platform, err error) *TemplateError {
+	internal := template + "." + part
+	if rest, ok := strings.CutPrefix(err.Error(), "template: "+internal+":"); ok {
+		rest = strings.Replace(rest, `executing "`+internal+`" `, "", 1)
+		err = &lineError{msg: "line " + rest, err: err}
 	}
-	rest = strings.Replace(rest, `executing "`+internal+`" `, "", 1)
-	return "line " + rest
+	return &TemplateError{Template: template, Part: part, Platform: platform, Err: err}
 }
 
-func (e *TemplateError) Unwrap() error { return e.Err }
+// lineError is a text/template error with a shorter text.
+type lineError struct {
+	msg string
+	err error
+}
+
+func (e *lineError) Error() string { return e.msg }
+func (e *lineError) Unwrap() error { return e.err }
 
 // TemplateErrors lists every template error New found, sorted by
 // template name and then in part order.
@@ -234,7 +242,7 @@ func (c *compiler) part(name, path, src string, p notifier.Platform, k partKind,
 }
 
 func (c *compiler) fail(name, path string, err error) {
-	c.errs = append(c.errs, &TemplateError{Template: name, Part: path, Err: err})
+	c.errs = append(c.errs, newTemplateError(name, path, "", err))
 }
 
 // builtinTemplates reads the default templates embedded in the binary,

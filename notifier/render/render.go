@@ -290,11 +290,11 @@ func (x *execution) dataFor(f flavor) map[string]any {
 }
 
 func (x *execution) fail(p *part, err error) error {
-	e := &TemplateError{Template: x.name, Platform: x.platform, Err: err}
+	path := ""
 	if p != nil {
-		e.Part = p.path
+		path = p.path
 	}
-	return e
+	return newTemplateError(x.name, path, x.platform, err)
 }
 
 // fallbackTitle is "<event> <document>", in the title's flavor.

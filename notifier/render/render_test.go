@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"text/template"
 	"time"
 
 	"github.com/fcnotify/fcnotify/notifier"
@@ -371,5 +372,22 @@ func TestSiteStatusWording(t *testing.T) {
 				t.Errorf("text = %q, want %q", first, tt.text)
 			}
 		})
+	}
+}
+
+func TestTemplateErrorUnwrapsExecError(t *testing.T) {
+	r := newTestRenderer(t, map[string]config.Template{"y": {Text: "{{ .data.nosuch }}"}})
+	_, err := r.Render(notifier.PlatformSlack, "y", probeData("site1.example.com"), nil)
+
+	var te *TemplateError
+	if !errors.As(err, &te) {
+		t.Fatalf("error = %v, want a *TemplateError", err)
+	}
+	if want := `line 1:8: at <.data.nosuch>: map has no entry for key "nosuch"`; te.Err.Error() != want {
+		t.Errorf("Err = %q, want %q", te.Err.Error(), want)
+	}
+	var execErr template.ExecError
+	if !errors.As(err, &execErr) {
+		t.Errorf("error does not unwrap to a template.ExecError")
 	}
 }
