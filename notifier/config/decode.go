@@ -9,12 +9,12 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// decoder fills Go values from a YAML node tree, strictly: a key that the
+// decoder fills Go values from a YAML node tree, strictly. A key that the
 // target struct does not name, a duplicate key or a value of the wrong
-// kind is a Problem at its path and line, and decoding goes on so that
-// every problem is found in one pass. yaml.v3's own strict mode reports
-// unknown keys as "field x not found in type config.Match" without the
-// path, and its type errors quote the value, which may be a secret.
+// kind is a Problem at its path and line. Decoding then goes on, so one
+// pass finds every problem. yaml.v3's own strict mode (KnownFields)
+// reports "field x not found in type config.Match" without the path, and
+// its type errors quote the value, which may be a secret.
 type decoder struct {
 	file     string
 	problems Problems
@@ -29,7 +29,13 @@ func (d *decoder) add(line int, path, message, hint string) {
 // decode stores n into out. The tree must be free of alias cycles, which
 // checkSize ensures.
 func (d *decoder) decode(n *yaml.Node, path string, out reflect.Value) {
-	n = resolveAlias(n)
+	if n.Kind == yaml.AliasNode {
+		// Problems with the value belong where the alias is used, not at
+		// its anchor.
+		target := *resolveAlias(n)
+		target.Line = n.Line
+		n = &target
+	}
 	if out.CanAddr() && out.Addr().Type().Implements(unmarshalerType) {
 		err := out.Addr().Interface().(yaml.Unmarshaler).UnmarshalYAML(n)
 		d.addError(err, n, path)
@@ -72,8 +78,8 @@ func (d *decoder) decode(n *yaml.Node, path string, out reflect.Value) {
 }
 
 // decodeNull clears out, except that a key written without a value for
-// a struct pointer, such as "console:", sets an empty struct: writing the
-// key says the part is wanted.
+// a struct pointer, such as "console:", sets an empty struct, because
+// writing the key asks for that part.
 func (d *decoder) decodeNull(out reflect.Value) {
 	if out.Kind() == reflect.Pointer && out.Type().Elem().Kind() == reflect.Struct {
 		out.Set(reflect.New(out.Type().Elem()))
@@ -149,8 +155,8 @@ type pair struct {
 	keyNode, value *yaml.Node
 }
 
-// pairs returns the entries of a mapping, with the entries of "<<" merge
-// keys after its own ones; an own key hides a merged key of the same
+// pairs returns the entries of a mapping, followed by the entries that
+// its "<<" merge keys bring in. An own key hides a merged key of the same
 // name, and an earlier merged mapping hides a later one. A key written
 // twice in the mapping itself, or a key that is not a scalar, is a
 // problem.

@@ -25,8 +25,8 @@ const (
 	DefaultDiscordAPIURL  = "https://discord.com/api/v10/"
 
 	// ConsoleChannelName is the channel added when the file defines no
-	// channels, and DefaultRuleName the rule added when it defines no
-	// rules; that rule sends every event to the console channel.
+	// channels. DefaultRuleName is the rule added when it defines no
+	// rules, which sends every event to the console channel.
 	ConsoleChannelName = "console"
 	DefaultRuleName    = "default"
 )

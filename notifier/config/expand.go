@@ -100,7 +100,7 @@ func readReference(text []byte, line int, lookup func(string) (string, bool)) (e
 // substitute replaces the placeholders in every scalar under n, keys
 // included, and returns a problem for each variable that has no value.
 // A plain scalar that was a placeholder gets its type from the value, so
-// "max_backlog: ${BACKLOG}" reads a number; a non-empty value never reads
+// "max_backlog: ${BACKLOG}" reads a number. A non-empty value never reads
 // as null, so a secret such as "null" stays a string.
 func (e *expansion) substitute(n *yaml.Node, path string) Problems {
 	var problems Problems

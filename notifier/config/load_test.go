@@ -135,6 +135,20 @@ func TestParseFillsAPIURLDefaults(t *testing.T) {
 	}
 }
 
+func TestParseEmptyKeySetsPart(t *testing.T) {
+	t.Parallel()
+	cfg, err := parseText(t, nil, "channels:", "  out:", "    console:")
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	if cfg.Channels["out"].Console == nil {
+		t.Errorf("console = nil, want a console channel for a key without a value")
+	}
+	if got := cfg.Rules[0].Notify; !reflect.DeepEqual(got, []string{"console"}) {
+		t.Errorf("default rule notify = %q, want [console]", got)
+	}
+}
+
 func TestParseMergesMappings(t *testing.T) {
 	t.Parallel()
 	cfg, err := parseText(t, nil,

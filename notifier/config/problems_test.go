@@ -175,6 +175,11 @@ func TestParseReportsProblem(t *testing.T) {
 			want:  `config.yaml:8: rules[0].notify: expected a list, found a scalar (hint: write a list, such as [a, b], even for one item)`,
 		},
 		{
+			name:  "alias of the wrong kind",
+			lines: withOps("listen: &addr \":1\"", "rules:", "  - name: r", "    notify: *addr"),
+			want:  `config.yaml:9: rules[0].notify: expected a list, found a scalar (hint: write a list, such as [a, b], even for one item)`,
+		},
+		{
 			name:  "duplicate key",
 			lines: []string{"listen: \":1\"", "listen: \":2\""},
 			want:  `config.yaml:2: listen: duplicate key "listen" (first written on line 1)`,
@@ -291,6 +296,21 @@ func TestParseNeverShowsWebhookURL(t *testing.T) {
 	}
 	if strings.Contains(err.Error(), "leakedSECRET") {
 		t.Errorf("error shows the webhook URL:\n%v", err)
+	}
+}
+
+func TestProblemsUnwrap(t *testing.T) {
+	t.Parallel()
+	_, err := parseText(t, nil, "listen: nowhere")
+	var problem Problem
+	if !errors.As(err, &problem) {
+		t.Fatalf("errors.As(%v, *Problem) = false", err)
+	}
+	if problem.Path != "listen" {
+		t.Errorf("path = %q, want listen", problem.Path)
+	}
+	if problem.Line != 1 {
+		t.Errorf("line = %d, want 1", problem.Line)
 	}
 }
 

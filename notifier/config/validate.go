@@ -9,7 +9,7 @@ import (
 	"time"
 )
 
-// segmentName is what endpoint and channel names may hold: one URL path
+// segmentName is the pattern of endpoint and channel names: one URL path
 // segment that needs no escaping and reads the same in logs and metrics.
 var segmentName = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
 

@@ -12,7 +12,8 @@ import (
 	"gopkg.in/yaml.v3"
 )
 
-// redacted is what a non-empty Secret shows instead of its value.
+// redacted is the placeholder that a non-empty Secret shows instead of
+// its value.
 const redacted = "[redacted]"
 
 // Secret is a string that prints, marshals and logs as "[redacted]", and
@@ -68,9 +69,9 @@ func (l *StringList) UnmarshalYAML(n *yaml.Node) error {
 	case yaml.SequenceNode:
 		list := make(StringList, 0, len(n.Content))
 		for i, item := range n.Content {
-			item = resolveAlias(item)
+			line, item := item.Line, resolveAlias(item)
 			if item.Kind != yaml.ScalarNode {
-				return Problem{Line: item.Line, Path: indexPath("", i), Message: "expected a string, found " + kindName(item)}
+				return Problem{Line: line, Path: indexPath("", i), Message: "expected a string, found " + kindName(item)}
 			}
 			list = append(list, nullAsEmpty(item))
 		}
