@@ -81,7 +81,8 @@ type StateConfig struct {
 	// Driver is "sqlite", the default and only driver today.
 	Driver string `yaml:"driver"`
 	// Path is the SQLite file, default "./data/fcnotify.db". Its
-	// directory is created when missing.
+	// directory is created when missing. A relative path is relative to
+	// the current directory, not to the configuration file.
 	Path string `yaml:"path"`
 }
 
