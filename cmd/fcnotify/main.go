@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	_ "time/tzdata" // zone data for time.source_zone and display_zone on hosts without it
 
 	"github.com/spf13/cobra"
 
