@@ -18,9 +18,9 @@ const (
 
 // Discord is a fake of Discord's webhook and channel message endpoints.
 //
-//   - POST /api/webhooks/{id}/{token}?wait=true answers 200 with the
+//   - POST /api/webhooks/{id}/{token}?wait=true returns 200 with the
 //     message object, and 204 without wait=true.
-//   - PATCH /api/webhooks/{id}/{token}/messages/{id} answers 200 with the
+//   - PATCH /api/webhooks/{id}/{token}/messages/{id} returns 200 with the
 //     message, or 404 code 10008 for an unknown message.
 //   - POST /api/v10/channels/{id}/messages and PATCH …/messages/{id} need
 //     "Authorization: Bot <token>".
@@ -31,7 +31,7 @@ const (
 // 400 code 50035.
 //
 // With WithLimits, each webhook may post 5 messages per 2 seconds, every
-// answer carries X-RateLimit-* headers, and a request over the limit gets
+// response carries X-RateLimit-* headers, and a request over the limit gets
 // 429 with {"message","retry_after","global":false} and Retry-After.
 type Discord struct {
 	*server
@@ -134,8 +134,8 @@ func (d *Discord) edit(w http.ResponseWriter, r *http.Request, channel, webhookI
 	writeJSON(w, http.StatusOK, messageObject(id, channel, webhookID, msg))
 }
 
-// checkWebhook answers a request to an unknown webhook as Discord does and
-// returns false.
+// checkWebhook responds to a request for an unknown webhook as Discord
+// does and returns false.
 func (d *Discord) checkWebhook(w http.ResponseWriter, r *http.Request) bool {
 	switch {
 	case r.PathValue("id") != discordWebhookID:
@@ -168,7 +168,7 @@ func (d *Discord) store(channel string) string {
 }
 
 // allow applies the webhook rate limit when limits are on, setting the
-// X-RateLimit headers. Over the limit it answers 429 and returns false.
+// X-RateLimit headers. Over the limit it responds with 429 and returns false.
 func (d *Discord) allow(w http.ResponseWriter, webhookID string) bool {
 	if !d.limits {
 		return true

@@ -28,7 +28,7 @@ type discordEmbed struct {
 }
 
 // decodeMessage reads a message body and checks it against Discord's
-// size limits. When it fails it answers as Discord does and returns false.
+// size limits. When it fails it responds as Discord does and returns false.
 // An edit may be empty, a new message (create) may not.
 func decodeMessage(w http.ResponseWriter, r *http.Request, create bool) (map[string]json.RawMessage, bool) {
 	var raw map[string]json.RawMessage
@@ -98,7 +98,7 @@ func checkLimits(msg discordMessage) string {
 	return ""
 }
 
-// messageObject returns the message Discord answers with, echoing the
+// messageObject returns the message Discord responds with, echoing the
 // content and embeds that were sent.
 func messageObject(id, channel, webhookID string, sent map[string]json.RawMessage) map[string]any {
 	msg := map[string]any{

@@ -1,6 +1,6 @@
 // Package chatfake runs fake Slack and Discord servers on loopback for
-// tests and benchmarks. The fakes answer the requests fcnotify makes as
-// the real APIs do, record every request, and let a test script failures,
+// tests and benchmarks. The fakes respond to the requests fcnotify makes
+// as the real APIs do, record every request, and let a test script failures,
 // hang requests or enforce the platforms' rate limits.
 //
 // A fake is closed by the test's cleanup. Its methods are safe for
@@ -47,9 +47,9 @@ func WithToken(token string) Option {
 	return func(s *settings) { s.token = token }
 }
 
-// WithLimits makes a fake enforce the platform's rate limit and answer a
-// request over it with HTTP 429, as the platform would. RateLimited counts
-// those answers.
+// WithLimits makes a fake enforce the platform's rate limit and respond to
+// a request over it with HTTP 429, as the platform would. RateLimited
+// counts those responses.
 func WithLimits() Option {
 	return func(s *settings) { s.limits = true }
 }
@@ -60,7 +60,7 @@ func WithClock(now func() time.Time) Option {
 	return func(s *settings) { s.now = now }
 }
 
-// scripted is a canned answer, or a hang when hang is set.
+// scripted is a canned response, or a hang when hang is set.
 type scripted struct {
 	status int
 	body   string
@@ -69,7 +69,7 @@ type scripted struct {
 }
 
 // server is the part that the Slack and Discord fakes share: recording,
-// scripted answers and the httptest server.
+// scripted responses and the httptest server.
 type server struct {
 	settings
 	srv     *httptest.Server
@@ -127,28 +127,28 @@ func (s *server) Bodies() [][]byte {
 	return bodies
 }
 
-// Fail queues n answers with status, body and headers. Queued answers,
+// Fail queues n responses with status, body and headers. Queued responses,
 // including hangs, are used one per request, in order, before the fake
-// answers normally again.
+// responds normally again.
 func (s *server) Fail(n int, status int, body string, headers map[string]string) {
 	s.queue(n, scripted{status: status, body: body, header: headers})
 }
 
-// Hang queues n answers that never come: the request blocks until the
+// Hang queues n responses that never come: the request blocks until the
 // client gives up or the fake is closed.
 func (s *server) Hang(n int) {
 	s.queue(n, scripted{hang: true})
 }
 
-func (s *server) queue(n int, answer scripted) {
+func (s *server) queue(n int, response scripted) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for range n {
-		s.script = append(s.script, answer)
+		s.script = append(s.script, response)
 	}
 }
 
-// RateLimited returns the number of requests answered with 429 because
+// RateLimited returns the number of requests refused with 429 because
 // they broke the rate limit that WithLimits enforces. Scripted 429s do
 // not count.
 func (s *server) RateLimited() int {
@@ -163,7 +163,7 @@ func (s *server) countLimited() {
 	s.limited++
 }
 
-// handler records the request, then answers from the script or from api.
+// handler records the request, then responds from the script or with api.
 func (s *server) handler(api http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		body, _ := io.ReadAll(io.LimitReader(r.Body, maxBody))
@@ -178,28 +178,28 @@ func (s *server) handler(api http.Handler) http.Handler {
 			Body:   body,
 			Time:   s.now(),
 		})
-		var answer *scripted
+		var canned *scripted
 		if len(s.script) > 0 {
-			answer = &s.script[0]
+			canned = &s.script[0]
 			s.script = s.script[1:]
 		}
 		s.mu.Unlock()
 
-		if answer == nil {
+		if canned == nil {
 			api.ServeHTTP(w, r)
 			return
 		}
-		if answer.hang {
+		if canned.hang {
 			select {
 			case <-r.Context().Done():
 			case <-s.closing:
 			}
 			return
 		}
-		for name, value := range answer.header {
+		for name, value := range canned.header {
 			w.Header().Set(name, value)
 		}
-		w.WriteHeader(answer.status)
-		_, _ = io.WriteString(w, answer.body)
+		w.WriteHeader(canned.status)
+		_, _ = io.WriteString(w, canned.body)
 	})
 }

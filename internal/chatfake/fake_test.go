@@ -34,7 +34,7 @@ func (c *clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// answer is what a fake sent back.
+// answer is a response from a fake.
 type answer struct {
 	status int
 	header http.Header

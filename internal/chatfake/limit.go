@@ -65,8 +65,8 @@ type windowState struct {
 	count int
 }
 
-// windowResult is what a fixedWindow reports for one request, in the
-// terms of Discord's X-RateLimit headers.
+// windowResult is a fixedWindow's decision on one request, in the terms
+// of Discord's X-RateLimit headers.
 type windowResult struct {
 	allowed    bool
 	remaining  int

@@ -22,11 +22,11 @@ const (
 // Slack is a fake of Slack's incoming webhooks and of the Web API methods
 // chat.postMessage and chat.update.
 //
-// The webhook at WebhookURL answers 200 "ok" as text/plain, 400
+// The webhook at WebhookURL returns 200 "ok" as text/plain, 400
 // "invalid_payload" for a body that is not JSON, 400 "no_text" for a
 // message without text, blocks or attachments, and 404 "no_service" at any
 // other /services/ path. The Web API at APIURL takes form-encoded requests
-// and answers JSON {"ok":true,"channel":…,"ts":…} with increasing ts, or
+// and returns JSON {"ok":true,"channel":…,"ts":…} with increasing ts, or
 // {"ok":false,"error":…} with the codes Slack uses.
 //
 // With WithLimits, each webhook and each channel may post a burst of 3
@@ -134,7 +134,7 @@ func (s *Slack) update(w http.ResponseWriter, r *http.Request) {
 }
 
 // checkForm parses a Web API request and checks its token and channel. It
-// answers the request and returns false when either is wrong.
+// responds to the request and returns false when either is wrong.
 func (s *Slack) checkForm(w http.ResponseWriter, r *http.Request) (string, bool) {
 	if err := r.ParseForm(); err != nil {
 		writeAPIError(w, "invalid_form_data")
@@ -183,7 +183,7 @@ func writeText(w http.ResponseWriter, status int, body string) {
 	_, _ = w.Write([]byte(body))
 }
 
-// writeAPIError answers as the Web API does: HTTP 200 with ok false.
+// writeAPIError responds as the Web API does: HTTP 200 with ok false.
 func writeAPIError(w http.ResponseWriter, code string) {
 	writeJSON(w, http.StatusOK, map[string]any{"ok": false, "error": code})
 }

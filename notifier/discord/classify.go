@@ -28,7 +28,7 @@ var codeHints = map[int]string{
 	50109: "the request body is not valid JSON",
 }
 
-// errorBody is Discord's JSON error answer, 429s included.
+// errorBody is Discord's JSON error body, 429s included.
 type errorBody struct {
 	Code       *int     `json:"code"`
 	Message    string   `json:"message"`
@@ -96,7 +96,7 @@ func retryAfter(err error, body errorBody, header http.Header) time.Duration {
 	return chathttp.RetryAfter(header.Get("Retry-After"), time.Now())
 }
 
-// finalReason describes a 4xx answer, preferring the hint for its code.
+// finalReason describes a 4xx response, preferring the hint for its code.
 func finalReason(status int, body errorBody) string {
 	if body.Code != nil {
 		if hint, ok := codeHints[*body.Code]; ok {

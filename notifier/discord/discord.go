@@ -56,9 +56,9 @@ type Config struct {
 type Sender struct {
 	session *discordgo.Session
 
-	// postURL is where Send posts: the webhook, or the channel's messages
-	// endpoint when bot is set. editURL is a format with %s for the id of
-	// the message to edit.
+	// postURL is the URL Send posts to: the webhook, or the channel's
+	// messages endpoint when bot is set. editURL is a format with %s for
+	// the id of the message to edit.
 	postURL string
 	editURL string
 	bot     bool
@@ -196,7 +196,7 @@ func newBotSender(cfg Config) (*Sender, error) {
 func (s *Sender) CanEdit() bool { return true }
 
 // Send posts msg once. On success the Receipt holds the message id (empty
-// only if Discord's answer could not be read). On failure the error is a
+// only if Discord's response could not be read). On failure the error is a
 // *notifier.SendError.
 func (s *Sender) Send(ctx context.Context, msg *notifier.Message) (notifier.Receipt, error) {
 	params := Payload(msg)
@@ -245,14 +245,14 @@ func (s *Sender) Pace() (remaining int, resetAfter time.Duration) {
 }
 
 // request sends one request through discordgo and returns the response
-// body of a 2xx answer, or a *notifier.SendError.
+// body of a 2xx response, or a *notifier.SendError.
 func (s *Sender) request(ctx context.Context, method, url string, data any) ([]byte, error) {
 	ctx, ex := chathttp.Track(ctx)
 	// One bucket for every request: the Session serves one channel.
 	body, err := s.session.RequestWithBucketID(method, url, data, "messages", discordgo.WithContext(ctx))
 	s.notePace(ex.Header)
 
-	// A 2xx means Discord accepted the message, even if its answer could
+	// A 2xx means Discord accepted the message, even if its response could
 	// not be read in full.
 	if ex.Status >= 200 && ex.Status < 300 {
 		return body, nil

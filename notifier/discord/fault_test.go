@@ -41,7 +41,7 @@ func closed(f *chatfake.Discord) { f.Close() }
 
 var jsonHeader = map[string]string{"Content-Type": "application/json"}
 
-// faults covers Discord's documented error answers, rate limits and
+// faults covers Discord's documented error responses, rate limits and
 // transport failures. Each expects exactly one request: discordgo must not
 // retry on its own.
 func faults() []faultCase {

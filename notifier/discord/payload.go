@@ -60,7 +60,7 @@ const (
 // so that links cannot crowd out the text.
 const maxLinksLine = 1024
 
-// emptyField stands in for an empty field name or value, which Discord
+// emptyField replaces an empty field name or value, which Discord
 // rejects. It is a zero-width space.
 const emptyField = "\u200b"
 

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,9 +53,13 @@ func typicalMessage() *notifier.Message {
 }
 
 func TestPayloadGolden(t *testing.T) {
-	body, err := PayloadJSON(typicalMessage())
+	msg := typicalMessage()
+	body, err := PayloadJSON(msg)
 	if err != nil {
 		t.Fatalf("PayloadJSON() error = %v", err)
+	}
+	if !reflect.DeepEqual(msg, typicalMessage()) {
+		t.Errorf("PayloadJSON() changed the message: %+v", msg)
 	}
 	var got bytes.Buffer
 	if err := json.Indent(&got, body, "", "  "); err != nil {

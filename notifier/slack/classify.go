@@ -146,7 +146,7 @@ func (s *Sender) apiError(err error, ex *chathttp.Exchange) error {
 	return &notifier.SendError{Class: notifier.ClassTransient, Status: ex.Status, Reason: "read slack response: " + chathttp.TransportReason(err, s.secrets...)}
 }
 
-// apiCodeError classifies an ok:false answer of the Web API.
+// apiCodeError classifies an ok:false response of the Web API.
 func apiCodeError(code string, ex *chathttp.Exchange) *notifier.SendError {
 	err := &notifier.SendError{Status: ex.Status, Code: code}
 	if class, ok := apiRetry[code]; ok {

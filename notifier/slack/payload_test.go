@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -45,9 +46,13 @@ func typicalMessage() *notifier.Message {
 }
 
 func TestPayloadGolden(t *testing.T) {
-	body, err := PayloadJSON(typicalMessage())
+	msg := typicalMessage()
+	body, err := PayloadJSON(msg)
 	if err != nil {
 		t.Fatalf("PayloadJSON() error = %v", err)
+	}
+	if !reflect.DeepEqual(msg, typicalMessage()) {
+		t.Errorf("PayloadJSON() changed the message: %+v", msg)
 	}
 	var got bytes.Buffer
 	if err := json.Indent(&got, body, "", "  "); err != nil {
@@ -96,7 +101,7 @@ func TestPayloadMentions(t *testing.T) {
 }
 
 // TestPayloadVerbatim checks that payload text which the renderer escaped
-// cannot ping: every mrkdwn object is verbatim and nothing asks Slack to
+// cannot ping: every mrkdwn object is verbatim and no setting makes Slack
 // parse names.
 func TestPayloadVerbatim(t *testing.T) {
 	msg := &notifier.Message{

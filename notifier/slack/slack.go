@@ -25,7 +25,7 @@ import (
 const DefaultAPIURL = "https://slack.com/api/"
 
 const (
-	// maxWebhookBody bounds the webhook response read. Slack answers with
+	// maxWebhookBody bounds the webhook response read. Slack responds with
 	// a short word such as "ok" or "invalid_payload".
 	maxWebhookBody = 64 << 10
 	// maxAPIBody bounds a Web API response, which echoes the posted

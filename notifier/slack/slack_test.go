@@ -251,7 +251,7 @@ func hang(f *chatfake.Slack) { f.Hang(1) }
 
 func closed(f *chatfake.Slack) { f.Close() }
 
-// webhookFaults covers the webhook answers of Slack's documentation,
+// webhookFaults covers the webhook responses of Slack's documentation,
 // rate limits and transport failures.
 func webhookFaults() []faultCase {
 	cases := []faultCase{
@@ -283,7 +283,7 @@ func webhookFaults() []faultCase {
 	return cases
 }
 
-// botFaults covers the Web API answers of chat.postMessage.
+// botFaults covers the Web API responses of chat.postMessage.
 func botFaults() []faultCase {
 	okFalse := func(code string, headers map[string]string) func(*chatfake.Slack) {
 		return fail(200, `{"ok":false,"error":"`+code+`"}`, headers)

@@ -1,7 +1,7 @@
-// Package chathttp holds the HTTP plumbing that the Slack and Discord
-// senders share: a default client, a transport that lets a sender see the
-// response a chat library received, Retry-After parsing, and transport
-// errors reduced to text that contains no URL.
+// Package chathttp contains the HTTP plumbing that the Slack and Discord
+// senders share. It provides a default client and a transport that lets a
+// sender see the response a chat library received. It also parses
+// Retry-After and reduces transport errors to text without the URL.
 package chathttp
 
 import (
@@ -45,10 +45,10 @@ func Track(ctx context.Context) (context.Context, *Exchange) {
 }
 
 // Observe returns a copy of client whose transport records each response
-// into the Exchange of the request's context (see Track), lets callers
-// read at most maxBody bytes of a response body, and removes the headers
-// whose canonical name starts with hidePrefix from the response callers
-// see. The Exchange keeps every header. An empty hidePrefix hides nothing.
+// into the Exchange of the request's context (see Track). Callers of the
+// copy read at most maxBody bytes of a response body, and do not see the
+// headers whose canonical name starts with hidePrefix. The Exchange keeps
+// every header. An empty hidePrefix hides nothing.
 func Observe(client *http.Client, maxBody int64, hidePrefix string) *http.Client {
 	observed := *client
 	base := client.Transport
@@ -125,9 +125,10 @@ func ReadBody(r io.Reader, max int64) ([]byte, error) {
 	return io.ReadAll(io.LimitReader(r, max))
 }
 
-// RetryAfter returns the wait a Retry-After header value asks for: a
+// RetryAfter returns the wait that a Retry-After header value requests: a
 // number of seconds (decimals allowed) or an HTTP date, measured from now.
-// It returns 0 for an empty, unreadable, negative or past value.
+// It returns 0 for an empty, unreadable, negative or past value, and for
+// a number of seconds over a day.
 func RetryAfter(value string, now time.Time) time.Duration {
 	value = strings.TrimSpace(value)
 	if value == "" {
@@ -142,8 +143,9 @@ func RetryAfter(value string, now time.Time) time.Duration {
 	return 0
 }
 
-// Seconds converts a number of seconds to a duration, with 0 for a
-// negative, NaN or absurdly large value (over a day).
+// Seconds converts a number of seconds to a duration. It returns 0 for a
+// negative or NaN value and for one over a day, which no chat platform
+// plausibly means.
 func Seconds(seconds float64) time.Duration {
 	const maxSeconds = 24 * 60 * 60
 	if !(seconds > 0) || seconds > maxSeconds {
