@@ -18,6 +18,7 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -57,11 +58,12 @@ type Sender struct {
 	session *discordgo.Session
 
 	// postURL is the URL Send posts to: the webhook, or the channel's
-	// messages endpoint when bot is set. editURL is a format with %s for
-	// the id of the message to edit.
-	postURL string
-	editURL string
-	bot     bool
+	// messages endpoint when bot is set. Update edits the message at
+	// editPrefix + message id + editSuffix.
+	postURL    string
+	editPrefix string
+	editSuffix string
+	bot        bool
 
 	// secrets are removed from every error text.
 	secrets []string
@@ -146,10 +148,10 @@ func newWebhookSender(webhookURL string) (*Sender, error) {
 	query := u.Query()
 	query.Del("wait")
 	base, _, _ := strings.Cut(webhookURL, "?")
-	editURL := base + "/messages/%s"
+	editSuffix := ""
 	if len(query) > 0 {
 		// thread_id and the like apply to edits too.
-		editURL += "?" + strings.ReplaceAll(query.Encode(), "%", "%%")
+		editSuffix = "?" + query.Encode()
 	}
 	query.Set("wait", "true")
 
@@ -158,13 +160,17 @@ func newWebhookSender(webhookURL string) (*Sender, error) {
 		secrets = append(secrets, u.Path[i+1:])
 	}
 	return &Sender{
-		postURL: base + "?" + query.Encode(),
-		editURL: editURL,
-		secrets: secrets,
+		postURL:    base + "?" + query.Encode(),
+		editPrefix: strings.TrimSuffix(base, "/") + "/messages/",
+		editSuffix: editSuffix,
+		secrets:    secrets,
 	}, nil
 }
 
 func newBotSender(cfg Config) (*Sender, error) {
+	if strings.ContainsFunc(cfg.Token, unicode.IsSpace) || strings.ContainsFunc(cfg.Token, unicode.IsControl) {
+		return nil, errors.New("discord bot token contains spaces or control characters: copy the token again")
+	}
 	if !isSnowflake(cfg.ChannelID) {
 		return nil, fmt.Errorf("discord channel id %q is invalid: expected the numeric id of the channel", cfg.ChannelID)
 	}
@@ -183,10 +189,10 @@ func newBotSender(cfg Config) (*Sender, error) {
 
 	messages := apiURL + "channels/" + cfg.ChannelID + "/messages"
 	return &Sender{
-		postURL: messages,
-		editURL: strings.ReplaceAll(messages, "%", "%%") + "/%s",
-		bot:     true,
-		secrets: []string{cfg.Token},
+		postURL:    messages,
+		editPrefix: messages + "/",
+		bot:        true,
+		secrets:    []string{cfg.Token},
 	}, nil
 }
 
@@ -230,7 +236,7 @@ func (s *Sender) Update(ctx context.Context, receipt notifier.Receipt, msg *noti
 		Embeds:          &params.Embeds,
 		AllowedMentions: params.AllowedMentions,
 	}
-	_, err := s.request(ctx, http.MethodPatch, fmt.Sprintf(s.editURL, receipt.MessageID), edit)
+	_, err := s.request(ctx, http.MethodPatch, s.editPrefix+receipt.MessageID+s.editSuffix, edit)
 	return err
 }
 

@@ -28,6 +28,7 @@ func TestNewErrors(t *testing.T) {
 		{"webhook URL without path", Config{WebhookURL: "https://discord.example"}, "discord webhook URL is invalid: expected an absolute http or https URL such as https://discord.com/api/webhooks/{id}/{token}"},
 		{"unparsable webhook URL", Config{WebhookURL: "https://discord.example/api/webhooks/1/se\x7fcret"}, "discord webhook URL is invalid: expected an absolute http or https URL such as https://discord.com/api/webhooks/{id}/{token}"},
 		{"token without channel", Config{Token: botToken}, `discord channel id "" is invalid: expected the numeric id of the channel`},
+		{"token with newline", Config{Token: botToken + "\n", ChannelID: "1"}, "discord bot token contains spaces or control characters: copy the token again"},
 		{"channel name", Config{Token: botToken, ChannelID: "#ops"}, `discord channel id "#ops" is invalid: expected the numeric id of the channel`},
 		{"bad API URL", Config{Token: botToken, ChannelID: "1", APIURL: "discord.example/api"}, "discord API URL is invalid: expected an absolute http or https URL such as https://discord.com/api/v10/"},
 	}
@@ -363,5 +364,34 @@ func TestRetryAfterServerError(t *testing.T) {
 	}
 	if got := len(fake.Requests()); got != 2 {
 		t.Errorf("fake got %d requests, want 2", got)
+	}
+}
+
+func TestWebhookURLs(t *testing.T) {
+	tests := []struct {
+		name     string
+		in       string
+		wantPost string
+		wantEdit string
+	}{
+		{"plain", "https://discord.example/api/webhooks/1/tok", "https://discord.example/api/webhooks/1/tok?wait=true", "https://discord.example/api/webhooks/1/tok/messages/9"},
+		{"thread", "https://discord.example/api/webhooks/1/tok?thread_id=5", "https://discord.example/api/webhooks/1/tok?thread_id=5&wait=true", "https://discord.example/api/webhooks/1/tok/messages/9?thread_id=5"},
+		{"wait false replaced", "https://discord.example/api/webhooks/1/tok?wait=false", "https://discord.example/api/webhooks/1/tok?wait=true", "https://discord.example/api/webhooks/1/tok/messages/9"},
+		{"percent in path", "https://discord.example/api/webhooks/1/to%2Fk", "https://discord.example/api/webhooks/1/to%2Fk?wait=true", "https://discord.example/api/webhooks/1/to%2Fk/messages/9"},
+		{"final slash", "https://discord.example/api/webhooks/1/tok/", "https://discord.example/api/webhooks/1/tok/?wait=true", "https://discord.example/api/webhooks/1/tok/messages/9"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, err := New(Config{WebhookURL: tt.in})
+			if err != nil {
+				t.Fatalf("New() error = %v", err)
+			}
+			if s.postURL != tt.wantPost {
+				t.Errorf("post URL = %q, want %q", s.postURL, tt.wantPost)
+			}
+			if got := s.editPrefix + "9" + s.editSuffix; got != tt.wantEdit {
+				t.Errorf("edit URL = %q, want %q", got, tt.wantEdit)
+			}
+		})
 	}
 }
