@@ -25,10 +25,10 @@ const (
 //   - POST /api/v10/channels/{id}/messages and PATCH …/messages/{id} need
 //     "Authorization: Bot <token>".
 //
-// A wrong webhook id gets 404 code 10015, a wrong webhook token 401 code
-// 50027, a wrong bot token 401, a body that is not JSON 400 code 50109, an
-// empty message 400 code 50006, and a message over Discord's size limits
-// 400 code 50035.
+// Errors carry Discord's JSON codes. A wrong webhook id gets 404 code
+// 10015 and a wrong webhook token 401 code 50027. A wrong bot token gets
+// 401. A body that is not JSON gets 400 code 50109, an empty message 400
+// code 50006, and a message over Discord's size limits 400 code 50035.
 //
 // With WithLimits, each webhook may post 5 messages per 2 seconds, every
 // response carries X-RateLimit-* headers, and a request over the limit gets

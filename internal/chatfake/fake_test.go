@@ -34,14 +34,14 @@ func (c *clock) Advance(d time.Duration) {
 	c.now = c.now.Add(d)
 }
 
-// answer is a response from a fake.
-type answer struct {
+// reply is a response from a fake.
+type reply struct {
 	status int
 	header http.Header
 	body   string
 }
 
-func do(t *testing.T, client *http.Client, method, target, contentType, body string, header map[string]string) answer {
+func do(t *testing.T, client *http.Client, method, target, contentType, body string, header map[string]string) reply {
 	t.Helper()
 	req, err := http.NewRequest(method, target, strings.NewReader(body))
 	if err != nil {
@@ -59,7 +59,7 @@ func do(t *testing.T, client *http.Client, method, target, contentType, body str
 	}
 	defer resp.Body.Close()
 	data, _ := io.ReadAll(resp.Body)
-	return answer{status: resp.StatusCode, header: resp.Header, body: strings.TrimSpace(string(data))}
+	return reply{status: resp.StatusCode, header: resp.Header, body: strings.TrimSpace(string(data))}
 }
 
 func TestSlackWebhook(t *testing.T) {
@@ -142,7 +142,7 @@ func TestSlackAPI(t *testing.T) {
 func TestSlackLimits(t *testing.T) {
 	c := newClock()
 	fake := NewSlack(t, WithLimits(), WithClock(c.Now))
-	send := func() answer {
+	send := func() reply {
 		return do(t, fake.Client(), http.MethodPost, fake.WebhookURL(), "application/json", `{"text":"hi"}`, nil)
 	}
 
@@ -214,7 +214,7 @@ func TestScript(t *testing.T) {
 	fake := NewDiscord(t)
 	fake.Fail(2, http.StatusBadGateway, "down", map[string]string{"Retry-After": "2"})
 	fake.Fail(1, http.StatusTooManyRequests, `{"retry_after":0.5}`, nil)
-	send := func() answer {
+	send := func() reply {
 		return do(t, fake.Client(), http.MethodPost, fake.WebhookURL()+"?wait=true", "application/json", `{"content":"hi"}`, nil)
 	}
 
@@ -326,7 +326,7 @@ func TestDiscordWebhook(t *testing.T) {
 
 func TestDiscordMessages(t *testing.T) {
 	fake := NewDiscord(t, WithToken("good"))
-	decode := func(a answer) map[string]any {
+	decode := func(a reply) map[string]any {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(a.body), &m); err != nil {
 			t.Fatalf("decode %q: %v", a.body, err)
@@ -370,7 +370,7 @@ func TestDiscordMessages(t *testing.T) {
 func TestDiscordLimits(t *testing.T) {
 	c := newClock()
 	fake := NewDiscord(t, WithLimits(), WithClock(c.Now))
-	send := func() answer {
+	send := func() reply {
 		return do(t, fake.Client(), http.MethodPost, fake.WebhookURL()+"?wait=true", "application/json", `{"content":"hi"}`, nil)
 	}
 
