@@ -229,7 +229,7 @@ func TestScript(t *testing.T) {
 		}
 	}
 	if got := fake.RateLimited(); got != 0 {
-		t.Errorf("RateLimited() = %d, want 0 for scripted answers", got)
+		t.Errorf("RateLimited() = %d, want 0 for scripted responses", got)
 	}
 	if got := len(fake.Requests()); got != 4 {
 		t.Errorf("Requests() has %d requests, want 4", got)
