@@ -3,7 +3,6 @@ package render
 import (
 	"fmt"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -231,22 +230,47 @@ func cutRunes(n int, s string) string {
 
 func isSpace(r rune) bool { return r == ' ' || r == '\t' || r == '\n' || r == '\r' }
 
-// planPrice matches plan names that carry a monthly price, such as
-// "USD 10" or "INR 750.50".
-var planPrice = regexp.MustCompile(`^([A-Z]{3}) ?([0-9]+(?:\.[0-9]+)?)$`)
+// planPrice reads a plan name that carries a monthly price, such as
+// "USD 10" or "INR 750.50": a three-letter currency code, an optional
+// space and a decimal amount. ok is false for any other name.
+func planPrice(name string) (currency string, amount float64, ok bool) {
+	name = strings.TrimSpace(name)
+	if len(name) < 4 {
+		return "", 0, false
+	}
+	for i := range 3 {
+		if name[i] < 'A' || name[i] > 'Z' {
+			return "", 0, false
+		}
+	}
+	number := strings.TrimPrefix(name[3:], " ")
+	whole, fraction, hasDot := strings.Cut(number, ".")
+	if !isDigits(whole) || (hasDot && !isDigits(fraction)) {
+		return "", 0, false
+	}
+	amount, err := strconv.ParseFloat(number, 64)
+	return name[:3], amount, err == nil
+}
+
+func isDigits(s string) bool {
+	if s == "" {
+		return false
+	}
+	for i := range len(s) {
+		if s[i] < '0' || s[i] > '9' {
+			return false
+		}
+	}
+	return true
+}
 
 // planDelta returns the monthly price difference between two plan
 // names, such as "+USD 15/month", or "" when either plan carries no
 // price, the currencies differ, or the price did not change.
 func planDelta(from, to any) string {
-	f := planPrice.FindStringSubmatch(strings.TrimSpace(text(from)))
-	t := planPrice.FindStringSubmatch(strings.TrimSpace(text(to)))
-	if f == nil || t == nil || f[1] != t[1] {
-		return ""
-	}
-	a, errA := strconv.ParseFloat(f[2], 64)
-	b, errB := strconv.ParseFloat(t[2], 64)
-	if errA != nil || errB != nil {
+	fromCurrency, a, okFrom := planPrice(text(from))
+	toCurrency, b, okTo := planPrice(text(to))
+	if !okFrom || !okTo || fromCurrency != toCurrency {
 		return ""
 	}
 
@@ -260,5 +284,5 @@ func planDelta(from, to any) string {
 	}
 	amount := strconv.FormatFloat(math.Abs(diff), 'f', 2, 64)
 	amount = strings.TrimSuffix(amount, ".00")
-	return sign + t[1] + " " + amount + "/month"
+	return sign + toCurrency + " " + amount + "/month"
 }

@@ -68,6 +68,10 @@ func TestPlanDelta(t *testing.T) {
 		{"initial plan", "", "USD 10", ""},
 		{"currencies differ", "USD 10", "INR 800", ""},
 		{"absent", nil, nil, ""},
+		{"no space", "USD10", "USD 12", "+USD 2/month"},
+		{"lower-case currency", "usd 10", "usd 25", ""},
+		{"exponent", "USD 1e3", "USD 10", ""},
+		{"trailing dot", "USD 10.", "USD 25", ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
