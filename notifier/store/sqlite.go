@@ -12,7 +12,8 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 )
 
-const schema = `
+// coreSchema holds the inbox, document state, learned teams and outbox.
+const coreSchema = `
 CREATE TABLE IF NOT EXISTS inbox (
 	id        INTEGER PRIMARY KEY,
 	digest    TEXT    NOT NULL UNIQUE,
@@ -61,6 +62,11 @@ CREATE INDEX IF NOT EXISTS outbox_channel_state ON outbox (channel, state, id);
 CREATE INDEX IF NOT EXISTS outbox_state_id ON outbox (state, id);
 `
 
+// schemas are applied in order when a store opens. Each feature keeps its
+// tables in its own file and lists its schema here; every statement must
+// be idempotent (CREATE ... IF NOT EXISTS).
+var schemas = []string{coreSchema}
+
 // SQLite is the Store on an embedded SQLite database in WAL mode.
 // Writes go through one connection; reads use a small pool of their own,
 // so a long read never waits for a commit.
@@ -96,9 +102,11 @@ func Open(path string) (*SQLite, error) {
 	}
 	write.SetMaxOpenConns(1)
 
-	if _, err := write.Exec(schema); err != nil {
-		write.Close()
-		return nil, fmt.Errorf("create schema in %q: %w (is it an fcnotify state file?)", path, err)
+	for _, schema := range schemas {
+		if _, err := write.Exec(schema); err != nil {
+			write.Close()
+			return nil, fmt.Errorf("create schema in %q: %w (is it an fcnotify state file?)", path, err)
+		}
 	}
 
 	read, err := sql.Open("sqlite", dsn)
