@@ -74,20 +74,23 @@ func unescapeSlack(s string) string {
 	}
 	var b strings.Builder
 	b.Grow(len(s))
+	copied := 0 // bytes of s already written to b
 	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c == '&' {
+		switch {
+		case s[i] == '&':
 			if rep, n := slackEntity(s[i:]); n > 0 {
+				b.WriteString(s[copied:i])
 				b.WriteByte(rep)
 				i += n - 1
-				continue
+				copied = i + 1
 			}
-		}
-		b.WriteByte(c)
-		if strings.IndexByte("*_~`@", c) >= 0 && strings.HasPrefix(s[i+1:], zeroWidthSpace) {
-			i += len(zeroWidthSpace)
+		case i > 0 && strings.HasPrefix(s[i:], zeroWidthSpace) && strings.IndexByte("*_~`@", s[i-1]) >= 0:
+			b.WriteString(s[copied:i])
+			i += len(zeroWidthSpace) - 1
+			copied = i + 1
 		}
 	}
+	b.WriteString(s[copied:])
 	return b.String()
 }
 

@@ -2,7 +2,6 @@ package render
 
 import (
 	"fmt"
-	"net/url"
 	"strings"
 	"text/template"
 	"time"
@@ -195,12 +194,14 @@ var (
 	discordURL = strings.NewReplacer("(", "%28", ")", "%29", " ", "%20", "<", "%3C", ">", "%3E")
 )
 
+// isWebURL reports whether s is an absolute http or https URL with a
+// host, the only links chat clients open.
 func isWebURL(s string) bool {
-	if s == "" {
-		return false
+	rest, ok := strings.CutPrefix(s, "https://")
+	if !ok {
+		rest, ok = strings.CutPrefix(s, "http://")
 	}
-	u, err := url.Parse(s)
-	return err == nil && (u.Scheme == "https" || u.Scheme == "http") && u.Host != ""
+	return ok && rest != "" && rest[0] != '/'
 }
 
 func (h helpers) duration(v any) (string, error) {

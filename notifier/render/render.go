@@ -189,7 +189,7 @@ func (x *execution) message(ct *compiled) (*notifier.Message, error) {
 		return nil, err
 	}
 
-	if msg.TitleURL != "" && !isWebURL(msg.TitleURL) {
+	if msg.TitleURL != "" && !isMessageURL(msg.TitleURL) {
 		return nil, x.fail(ct.url, errNotWebURL)
 	}
 	if msg.Title == "" {
@@ -203,7 +203,14 @@ func (x *execution) message(ct *compiled) (*notifier.Message, error) {
 	return &msg, nil
 }
 
-var errNotWebURL = errors.New("rendered a value that is not an absolute http or https URL")
+var errNotWebURL = errors.New("rendered a value that is not an absolute http or https URL without spaces")
+
+// isMessageURL reports whether a rendered URL part can go into a message
+// as it is. Unlike the link helper, which encodes spaces, URL parts are
+// used verbatim, so whitespace makes them invalid.
+func isMessageURL(s string) bool {
+	return isWebURL(s) && !strings.ContainsAny(s, " \t\r\n")
+}
 
 func (x *execution) fields(parts []fieldParts) ([]notifier.Field, error) {
 	var out []notifier.Field
@@ -239,7 +246,7 @@ func (x *execution) links(parts []linkParts) ([]notifier.Link, error) {
 			// A link whose URL renders empty is left out.
 			continue
 		}
-		if !isWebURL(u) {
+		if !isMessageURL(u) {
 			return nil, x.fail(l.url, errNotWebURL)
 		}
 		label, err := x.run(l.text)

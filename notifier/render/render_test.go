@@ -391,3 +391,31 @@ func TestTemplateErrorUnwrapsExecError(t *testing.T) {
 		t.Errorf("error does not unwrap to a template.ExecError")
 	}
 }
+
+func TestRenderURLParts(t *testing.T) {
+	tests := []struct {
+		url string
+		ok  bool
+	}{
+		{"https://frappecloud.com/dashboard/sites/a", true},
+		{"http://localhost:8000/x", true},
+		{"https://", false},
+		{"https:///path", false},
+		{"ftp://example.com", false},
+		{"/dashboard/sites/a", false},
+		{"https://example.com/a b", false},
+		{"javascript:alert(1)", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			r := newTestRenderer(t, map[string]config.Template{"t": {Text: "x", URL: tt.url}})
+			msg, err := r.Render(notifier.PlatformSlack, "t", probeData("site1.example.com"), nil)
+			if tt.ok && (err != nil || msg.TitleURL != tt.url) {
+				t.Errorf("Render = %v, %v; want title URL %q", msg, err, tt.url)
+			}
+			if !tt.ok && err == nil {
+				t.Errorf("Render accepted %q, want an error", tt.url)
+			}
+		})
+	}
+}
