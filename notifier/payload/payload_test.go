@@ -9,10 +9,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/fcnotify/fcnotify/internal/fixtures"
 )
 
 // fixtureDir holds request bodies recorded in Frappe Cloud's wire format.
-const fixtureDir = "../../../shared/fixtures/frappe-cloud"
+var fixtureDir = fixtures.Dir()
 
 // absent marks a field that must have no key in Event.Fields.
 type absentField struct{}

@@ -12,14 +12,15 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/fcnotify/fcnotify/internal/fixtures"
 	"github.com/fcnotify/fcnotify/notifier/store"
 )
 
-const fixtures = "../../../shared/fixtures/frappe-cloud/"
+var fixtureDir = fixtures.Dir()
 
 func fixture(t *testing.T, name string) string {
 	t.Helper()
-	b, err := os.ReadFile(filepath.Join(fixtures, name))
+	b, err := os.ReadFile(filepath.Join(fixtureDir, name))
 	if err != nil {
 		t.Fatal(err)
 	}

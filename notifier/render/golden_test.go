@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/fcnotify/fcnotify/internal/fixtures"
 	"github.com/fcnotify/fcnotify/notifier"
 	"github.com/fcnotify/fcnotify/notifier/config"
 	"github.com/fcnotify/fcnotify/notifier/payload"
@@ -19,7 +20,7 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
 
 // fixtureDir holds recorded Frappe Cloud webhook bodies, one per file.
-const fixtureDir = "../../../shared/fixtures/frappe-cloud"
+var fixtureDir = fixtures.Dir()
 
 // testNow is the fixed clock of every test.
 var testNow = time.Date(2026, 8, 22, 12, 0, 0, 0, time.UTC)

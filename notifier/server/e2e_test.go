@@ -19,13 +19,14 @@ import (
 
 	"github.com/fcnotify/fcnotify/internal/chatfake"
 	"github.com/fcnotify/fcnotify/internal/fakeclock"
+	"github.com/fcnotify/fcnotify/internal/fixtures"
 	"github.com/fcnotify/fcnotify/notifier/config"
 	"github.com/fcnotify/fcnotify/notifier/store"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
-const fixtureDir = "../../../shared/fixtures/frappe-cloud/"
+var fixtureDir = fixtures.Dir()
 
 // now is the fixed time of every end-to-end run, a day after the newest
 // fixture.
