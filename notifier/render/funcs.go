@@ -220,13 +220,20 @@ func (h helpers) ago(v any) (string, error) {
 	return relative(t, h.now()), nil
 }
 
-// datetime writes a time in the display zone, to the minute.
+// datetime writes a time in the display zone, to the minute. In Slack
+// mrkdwn it writes Slack's date token, which each reader sees in their own
+// time zone, with the display-zone text as the fallback Slack requires
+// (https://docs.slack.dev/messaging/formatting-message-text).
 func (h helpers) datetime(v any) (string, error) {
 	t, ok, err := timeOf(v)
 	if !ok {
 		return "", err
 	}
-	return t.In(h.zone).Format("2006-01-02 15:04 MST"), nil
+	text := t.In(h.zone).Format("2006-01-02 15:04 MST")
+	if h.flavor == flavorSlack {
+		return fmt.Sprintf("<!date^%d^{date_short_pretty} {time}|%s>", t.Unix(), text), nil
+	}
+	return text, nil
 }
 
 // date writes the day of a time: a calendar date as it is, any other

@@ -179,6 +179,8 @@ func TestHelperLink(t *testing.T) {
 func TestHelperDurationAgoDates(t *testing.T) {
 	zone := time.FixedZone("IST", 5*3600+1800)
 	h := helpers{flavor: flavorSlack, zone: zone, now: func() time.Time { return testNow }}
+	discord := h
+	discord.flavor = flavorDiscord
 	at := time.Date(2026, 8, 19, 9, 16, 2, 0, time.UTC)
 	day := time.Date(2026, 8, 28, 0, 0, 0, 0, time.UTC)
 
@@ -194,7 +196,9 @@ func TestHelperDurationAgoDates(t *testing.T) {
 		{"ago past", h.ago, testNow.Add(-3 * time.Minute), "3 minutes ago"},
 		{"ago future", h.ago, testNow.Add(49 * time.Hour), "in 2 days"},
 		{"ago nil", h.ago, nil, ""},
-		{"datetime in zone", h.datetime, at, "2026-08-19 14:46 IST"},
+		{"datetime in zone", h.datetime, at,
+			"<!date^1787130962^{date_short_pretty} {time}|2026-08-19 14:46 IST>"},
+		{"datetime in zone on Discord", discord.datetime, at, "2026-08-19 14:46 IST"},
 		{"datetime nil", h.datetime, nil, ""},
 		{"datetime empty text", h.datetime, "", ""},
 		{"date of datetime in zone", h.date, time.Date(2026, 8, 19, 20, 0, 0, 0, time.UTC), "2026-08-20"},
