@@ -117,6 +117,7 @@ func (d *Deliverer) Run(ctx context.Context) {
 	}
 
 	<-ctx.Done()
+	d.opts.Logger.Info("delivery stopping, sends in flight may finish", "grace", d.opts.Grace)
 	finished := make(chan struct{})
 	go func() {
 		wg.Wait()

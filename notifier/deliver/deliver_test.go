@@ -1,8 +1,10 @@
 package deliver
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"log/slog"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -46,36 +48,64 @@ func (s *scriptedSender) snapshot() (int, []string) {
 }
 
 type harness struct {
-	t     *testing.T
-	store *store.SQLite
-	clock *fakeclock.Clock
-	d     *Deliverer
-	stop  context.CancelFunc
-	done  chan struct{}
+	t       *testing.T
+	store   *store.SQLite
+	clock   *fakeclock.Clock
+	logs    *syncBuffer
+	d       *Deliverer
+	workers int
+	stop    context.CancelFunc
+	done    chan struct{}
 }
 
 func newHarness(t *testing.T, policy Policy, channels ...Channel) *harness {
+	t.Helper()
+	return newHarnessWith(t, Options{Policy: policy}, channels...)
+}
+
+// newHarnessWith starts a Deliverer with opts on a new store and a fake
+// clock; see prepareHarness.
+func newHarnessWith(t *testing.T, opts Options, channels ...Channel) *harness {
+	t.Helper()
+	h := prepareHarness(t, opts, channels...)
+	h.run()
+	return h
+}
+
+// prepareHarness builds a Deliverer with opts on a new store and a fake
+// clock, to be started with run. It fills in the store, clock and logger,
+// polls once an hour and takes the top of each backoff range, so waits
+// are exact. Messages queued before run need no wake-up.
+func prepareHarness(t *testing.T, opts Options, channels ...Channel) *harness {
 	t.Helper()
 	s, err := store.Open(filepath.Join(t.TempDir(), "fcnotify.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
+	t.Cleanup(func() { s.Close() })
 	clock := fakeclock.New(start)
-	policy.Jitter = func() float64 { return 1 } // the top of each backoff range, for exact waits
-	d := New(Options{Store: s, Clock: clock, Policy: policy, Poll: time.Hour, Grace: time.Second}, channels)
-	h := &harness{t: t, store: s, clock: clock, d: d, done: make(chan struct{})}
+	logs := &syncBuffer{}
+	opts.Store, opts.Clock = s, clock
+	opts.Logger = slog.New(slog.NewTextHandler(logs, nil))
+	opts.Policy.Jitter = func() float64 { return 1 }
+	opts.Poll, opts.Grace = time.Hour, time.Second
+	return &harness{t: t, store: s, clock: clock, logs: logs, d: New(opts, channels),
+		workers: len(channels), done: make(chan struct{})}
+}
+
+// run starts the Deliverer until the test ends or stop is called.
+func (h *harness) run() {
 	ctx, cancel := context.WithCancel(context.Background())
 	h.stop = cancel
 	go func() {
-		d.Run(ctx)
+		h.d.Run(ctx)
 		close(h.done)
 	}()
-	t.Cleanup(func() {
+	// Registered after the store's cleanup, so it runs before it.
+	h.t.Cleanup(func() {
 		cancel()
 		<-h.done
-		s.Close()
 	})
-	return h
 }
 
 // queue stores one inbox row and messages for channel with the titles.
@@ -118,6 +148,55 @@ func (h *harness) until(what string, cond func() bool) {
 	h.t.Fatalf("timed out waiting until %s", what)
 }
 
+// drive advances the clock timer by timer until cond holds. It moves the
+// clock only while every worker waits on a timer, so time never jumps
+// during a send or a store write, and waits are exact.
+func (h *harness) drive(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if cond() {
+			return
+		}
+		if !h.parked() {
+			time.Sleep(50 * time.Microsecond)
+			continue
+		}
+		// Every worker is parked, so cond cannot change until the clock
+		// moves: read it once more before moving.
+		if cond() {
+			return
+		}
+		if next, ok := h.clock.Next(); ok {
+			h.clock.Advance(next.Sub(h.clock.Now()))
+		}
+	}
+	h.t.Fatalf("timed out driving the clock until %s", what)
+}
+
+// parked reports whether every worker waits on a timer. A worker woken by
+// Wake keeps its timer for a moment after it starts running, so the count
+// must hold twice, a little apart.
+func (h *harness) parked() bool {
+	if h.clock.Waiters() < h.workers {
+		return false
+	}
+	time.Sleep(200 * time.Microsecond)
+	return h.clock.Waiters() >= h.workers
+}
+
+// await waits in real time, without moving the clock, until cond holds.
+func (h *harness) await(what string, cond func() bool) {
+	h.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			h.t.Fatalf("timed out waiting until %s", what)
+		}
+		time.Sleep(200 * time.Microsecond)
+	}
+}
+
 func (h *harness) messages(state string) []store.OutboxMessage {
 	h.t.Helper()
 	msgs, err := h.store.Messages(context.Background(), store.MessageFilter{State: state})
@@ -125,6 +204,29 @@ func (h *harness) messages(state string) []store.OutboxMessage {
 		h.t.Fatal(err)
 	}
 	return msgs
+}
+
+// pending returns the number of pending messages.
+func (h *harness) pending() int {
+	return len(h.messages(store.StatePending))
+}
+
+// syncBuffer is a log destination that tests read while workers write.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
 
 func transient(status int) error {

@@ -1,6 +1,7 @@
 package deliver
 
 import (
+	"errors"
 	"math/rand/v2"
 	"time"
 
@@ -44,12 +45,19 @@ func (p Policy) Decide(err error, attempts int, age time.Duration) Decision {
 
 	wait := p.backoff(attempts)
 	var pause time.Duration
-	if se, ok := err.(*notifier.SendError); ok && class == notifier.ClassRateLimited && se.RetryAfter > 0 {
-		// A usable Retry-After is the platform's own answer: wait exactly
-		// that, with no jitter, since waiting less earns another 429.
-		wait = se.RetryAfter
+	var se *notifier.SendError
+	if errors.As(err, &se) && class == notifier.ClassRateLimited {
+		if se.RetryAfter > 0 {
+			// A usable Retry-After is the platform's own answer: wait
+			// exactly that, with no jitter, since waiting less earns
+			// another 429.
+			wait = se.RetryAfter
+		}
 		if se.Global {
-			pause = se.RetryAfter
+			// The global limit counts every request of the platform, so
+			// every channel of it waits, with the backoff when the
+			// platform named no wait.
+			pause = wait
 		}
 	}
 

@@ -19,6 +19,21 @@ const storeRetry = time.Second
 // trimEvery spaces backlog checks, which take the store's write lock.
 const trimEvery = 10 * time.Second
 
+// resetMargin pads the reset time a sender reports through Pace. The
+// sender measures it on the wall clock from when the response arrived, so
+// it is already a little short when the worker reads it, and a request
+// that reaches the platform before the reset is refused with a 429.
+const resetMargin = 100 * time.Millisecond
+
+// paceReporter is implemented by senders that read the platform's own
+// rate-limit state from each response, such as the Discord sender with
+// X-RateLimit-Remaining and X-RateLimit-Reset-After. Pace returns the
+// number of requests left in the current bucket, negative when unknown,
+// and the time from now until the bucket refills.
+type paceReporter interface {
+	Pace() (remaining int, resetAfter time.Duration)
+}
+
 type worker struct {
 	d      *Deliverer
 	ch     Channel
@@ -28,6 +43,9 @@ type worker struct {
 	wakeC  chan struct{}
 
 	lastTrim time.Time
+	// bucketReset is when the platform's bucket for this channel refills,
+	// set when a response reported none left.
+	bucketReset time.Time
 }
 
 func newWorker(d *Deliverer, ch Channel) *worker {
@@ -108,6 +126,7 @@ func (w *worker) deliver(ctx, hard context.Context, m store.OutboxMessage) bool 
 
 	now := w.d.opts.Clock.Now()
 	w.pacer.record(now)
+	w.noteBucket(now)
 	attempts := m.Attempts + 1
 	if err == nil {
 		w.markSent(m, receipt, now)
@@ -133,13 +152,30 @@ func (w *worker) deliver(ctx, hard context.Context, m store.OutboxMessage) bool 
 	return false
 }
 
-// waitForPace waits until the channel's pace and its platform's global
-// rate limit allow a send. It returns false when ctx ended first.
+// noteBucket records when the platform's bucket refills if the sender
+// reports that the last response left no requests in it, so the next send
+// waits for the reset instead of earning a 429.
+func (w *worker) noteBucket(now time.Time) {
+	reporter, ok := w.ch.Sender.(paceReporter)
+	if !ok {
+		return
+	}
+	if remaining, resetAfter := reporter.Pace(); remaining == 0 && resetAfter > 0 {
+		w.bucketReset = now.Add(resetAfter + resetMargin)
+	}
+}
+
+// waitForPace waits until the channel's pace, the platform's bucket for
+// the channel and its global rate limit allow a send. It returns false
+// when ctx ended first, so no new send starts during shutdown.
 func (w *worker) waitForPace(ctx context.Context) bool {
 	clock := w.d.opts.Clock
-	for {
+	for ctx.Err() == nil {
 		now := clock.Now()
 		wait := w.pacer.delay(now)
+		if w.bucketReset.After(now) {
+			wait = max(wait, w.bucketReset.Sub(now))
+		}
 		if until := w.d.pausedUntil(w.ch.Platform); until.After(now) {
 			wait = max(wait, until.Sub(now))
 		}
@@ -150,6 +186,7 @@ func (w *worker) waitForPace(ctx context.Context) bool {
 			return false
 		}
 	}
+	return false
 }
 
 func (w *worker) markSent(m store.OutboxMessage, r notifier.Receipt, now time.Time) {
@@ -202,6 +239,11 @@ func (w *worker) trimBacklog() {
 // sleep waits for d, a wake-up or the end of ctx, and returns false only
 // in the last case.
 func (w *worker) sleep(ctx context.Context, d time.Duration) bool {
+	select {
+	case <-w.wakeC:
+		return true
+	default:
+	}
 	timer, stop := w.d.opts.Clock.Timer(d)
 	defer stop()
 	select {
