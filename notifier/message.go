@@ -5,6 +5,7 @@ import "time"
 // Platform is the kind of chat a channel posts to.
 type Platform string
 
+// The platforms fcnotify posts to. Console prints to standard output.
 const (
 	PlatformSlack   Platform = "slack"
 	PlatformDiscord Platform = "discord"

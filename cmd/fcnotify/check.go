@@ -21,8 +21,10 @@ func newCheckCommand(g *globalFlags) *cobra.Command {
 				return err
 			}
 			now := time.Now()
-			compiled, err := server.Compile(cfg, render.Options{DisplayZone: cfg.Time.DisplayLocation,
-				Now: func() time.Time { return now }})
+			compiled, err := server.Compile(cfg, render.Options{
+				DisplayZone: cfg.Time.DisplayLocation,
+				Now:         func() time.Time { return now },
+			})
 			if err != nil {
 				fmt.Fprintln(cmd.ErrOrStderr(), err)
 				return exitError{code: 2}

@@ -44,7 +44,7 @@ func newDeliveriesListCommand(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer closeStore(cmd, st)
 
 			msgs, err := st.Messages(cmd.Context(), f)
 			if err != nil {
@@ -86,7 +86,7 @@ func newDeliveriesRetryCommand(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer closeStore(cmd, st)
 
 			n, err := st.Requeue(cmd.Context(), ids, time.Now())
 			if err != nil {
@@ -98,4 +98,12 @@ func newDeliveriesRetryCommand(g *globalFlags) *cobra.Command {
 	}
 	cmd.Flags().BoolVar(&all, "all-failed", false, "requeue every failed message")
 	return cmd
+}
+
+// closeStore closes a store opened by a command, reporting a failure on
+// stderr: the command's own output is already written by then.
+func closeStore(cmd *cobra.Command, st *store.SQLite) {
+	if err := st.Close(); err != nil {
+		fmt.Fprintln(cmd.ErrOrStderr(), "close state store:", err)
+	}
 }

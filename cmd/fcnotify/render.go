@@ -52,8 +52,10 @@ func runRender(cmd *cobra.Command, g *globalFlags, f *renderFlags, file string) 
 		return err
 	}
 	now := time.Now()
-	compiled, err := server.Compile(cfg, render.Options{DisplayZone: cfg.Time.DisplayLocation,
-		Now: func() time.Time { return now }})
+	compiled, err := server.Compile(cfg, render.Options{
+		DisplayZone: cfg.Time.DisplayLocation,
+		Now:         func() time.Time { return now },
+	})
 	if err != nil {
 		fmt.Fprintln(cmd.ErrOrStderr(), err)
 		return exitError{code: 2}

@@ -1,6 +1,7 @@
 package config
 
 import (
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -136,8 +137,8 @@ func (m FieldMatcher) MarshalYAML() (any, error) {
 // prefixProblem puts key in front of the relative path of a Problem from
 // a nested value; other errors become a Problem at the value.
 func prefixProblem(err error, key string, value *yaml.Node) error {
-	p, ok := err.(Problem)
-	if !ok {
+	var p Problem
+	if !errors.As(err, &p) {
 		return Problem{Line: value.Line, Path: key, Message: err.Error()}
 	}
 	p.Path = joinPath(key, p.Path)

@@ -144,9 +144,13 @@ func (t Template) inlineParts() []string {
 		key string
 		set bool
 	}{
-		{"title", t.Title != ""}, {"url", t.URL != ""}, {"text", t.Text != ""},
-		{"fields", len(t.Fields) > 0}, {"color", t.Color != ""},
-		{"footer", t.Footer != ""}, {"links", len(t.Links) > 0},
+		{"title", t.Title != ""},
+		{"url", t.URL != ""},
+		{"text", t.Text != ""},
+		{"fields", len(t.Fields) > 0},
+		{"color", t.Color != ""},
+		{"footer", t.Footer != ""},
+		{"links", len(t.Links) > 0},
 	} {
 		if part.set {
 			parts = append(parts, part.key)

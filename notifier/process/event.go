@@ -68,8 +68,10 @@ func (p *Processor) compare(ctx context.Context, ev *notifier.Event, now time.Ti
 	if !writesState(tr.Kind) {
 		return tr, nil, nil
 	}
-	return tr, &store.DocumentState{Doctype: ev.Doctype, Name: ev.Document, Status: ev.Status,
-		Modified: ev.Modified, Team: ev.Team, Updated: now}, nil
+	return tr, &store.DocumentState{
+		Doctype: ev.Doctype, Name: ev.Document, Status: ev.Status,
+		Modified: ev.Modified, Team: ev.Team, Updated: now,
+	}, nil
 }
 
 func (p *Processor) viewOptions(now time.Time) view.Options {

@@ -35,8 +35,10 @@ func (p *Processor) messages(log *slog.Logger, ev *notifier.Event, tr notifier.T
 			}
 			seen[ch] = true
 			msg := p.render(log.With("rule", m.Rule, "channel", ch), p.Platforms[ch], tmpl, data, m.Mentions)
-			out = append(out, store.OutboxMessage{Channel: ch, InboxID: ev.InboxID, Rule: m.Rule,
-				Document: ev.Document, Message: *msg})
+			out = append(out, store.OutboxMessage{
+				Channel: ch, InboxID: ev.InboxID, Rule: m.Rule,
+				Document: ev.Document, Message: *msg,
+			})
 		}
 	}
 	return out

@@ -65,14 +65,16 @@ func (s *SQLite) Messages(ctx context.Context, f MessageFilter) ([]OutboxMessage
 		where = append(where, "channel = ?")
 		args = append(args, f.Channel)
 	}
-	query := `SELECT ` + messageColumns + ` FROM outbox`
+	query := `SELECT ` + messageColumns + ` FROM outbox` //nolint:gosec // only constant SQL is joined here
 	if len(where) > 0 {
-		query += " WHERE " + strings.Join(where, " AND ")
+		query += " WHERE " + strings.Join(where, " AND ") //nolint:gosec // constant conditions with placeholders
 	}
-	query += " ORDER BY id DESC"
+	query += " ORDER BY id DESC LIMIT ?"
+	limit := -1 // SQLite reads a negative limit as none
 	if f.Limit > 0 {
-		query += fmt.Sprintf(" LIMIT %d", f.Limit)
+		limit = f.Limit
 	}
+	args = append(args, limit)
 
 	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -86,7 +88,8 @@ func (s *SQLite) Requeue(ctx context.Context, ids []int64, at time.Time) (int, e
 	query := `UPDATE outbox SET state = ?, next_at = ?, attempts = 0, created = ? WHERE state = ?`
 	args := []any{StatePending, at.UnixNano(), at.UnixNano(), StateFailed}
 	if len(ids) > 0 {
-		query += " AND id IN (" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
+		// Only placeholders are joined; the ids travel as arguments.
+		query += " AND id IN (" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")" //nolint:gosec
 		for _, id := range ids {
 			args = append(args, id)
 		}

@@ -87,13 +87,19 @@ func TestCompleteIsVisibleAfterReopen(t *testing.T) {
 	ctx := context.Background()
 	id, _ := accept(t, s, `{"x":1}`)
 
-	doc := &DocumentState{Doctype: "Site", Name: "site1.example.com", Status: "Active",
-		Modified: t0, Team: "team-7f3a", Updated: t0}
-	msg := OutboxMessage{Channel: "ops", InboxID: id, Rule: "r1", Document: "site1.example.com",
-		Message: notifier.Message{Title: "site1 is Active"}}
-	ids, err := s.Complete(ctx, Completion{InboxID: id, Document: doc,
+	doc := &DocumentState{
+		Doctype: "Site", Name: "site1.example.com", Status: "Active",
+		Modified: t0, Team: "team-7f3a", Updated: t0,
+	}
+	msg := OutboxMessage{
+		Channel: "ops", InboxID: id, Rule: "r1", Document: "site1.example.com",
+		Message: notifier.Message{Title: "site1 is Active"},
+	}
+	ids, err := s.Complete(ctx, Completion{
+		InboxID: id, Document: doc,
 		Teams:    []TeamFact{{Kind: "group", Key: "bench-0019", Team: "team-7f3a"}},
-		Messages: []OutboxMessage{msg}, At: t0})
+		Messages: []OutboxMessage{msg}, At: t0,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,8 +141,10 @@ func TestOutboxStates(t *testing.T) {
 	id, _ := accept(t, s, `{"y":1}`)
 	var queued []OutboxMessage
 	for i := range 3 {
-		queued = append(queued, OutboxMessage{Channel: "ops", InboxID: id, Rule: "r",
-			Document: "d", Message: notifier.Message{Title: fmt.Sprint(i)}})
+		queued = append(queued, OutboxMessage{
+			Channel: "ops", InboxID: id, Rule: "r",
+			Document: "d", Message: notifier.Message{Title: fmt.Sprint(i)},
+		})
 	}
 	ids, err := s.Complete(ctx, Completion{InboxID: id, Messages: queued, At: t0})
 	if err != nil {
