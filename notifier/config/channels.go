@@ -48,6 +48,15 @@ func (c *Config) validateChannel(name string, ch Channel) Problems {
 	if ch.MaxBacklog < 0 {
 		problems = append(problems, c.Problem(base+".max_backlog", "negative max_backlog", "write a positive number of messages, or leave it out for the delivery default"))
 	}
+	for i, w := range ch.Pace {
+		path := base + ".pace[" + strconv.Itoa(i) + "]"
+		if w.Count <= 0 {
+			problems = append(problems, c.Problem(path+".count", "missing or invalid count", "write the number of messages allowed per period, such as 20"))
+		}
+		if w.Per <= 0 {
+			problems = append(problems, c.Problem(path+".per", "missing or invalid per", "write the period of the window, such as 1s or 1m"))
+		}
+	}
 	return problems
 }
 

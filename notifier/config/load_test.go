@@ -114,6 +114,28 @@ func TestParseKeepsSetValues(t *testing.T) {
 	}
 }
 
+func TestParseReadsChannelPace(t *testing.T) {
+	t.Parallel()
+	cfg, err := parseText(t, nil,
+		"channels:",
+		"  fast:",
+		"    slack: {webhook_url: "+opsWebhook+"}",
+		"    pace: [{count: 20, per: 1s}, {count: 600, per: 1m}]",
+		"  default:",
+		"    discord: {webhook_url: https://discord.com/api/webhooks/1/devsSECRET}",
+	)
+	if err != nil {
+		t.Fatalf("parse: %v", err)
+	}
+	want := []PaceWindow{{Count: 20, Per: Duration(time.Second)}, {Count: 600, Per: Duration(time.Minute)}}
+	if got := cfg.Channels["fast"].Pace; !reflect.DeepEqual(got, want) {
+		t.Errorf("fast pace = %#v, want %#v", got, want)
+	}
+	if got := cfg.Channels["default"].Pace; got != nil {
+		t.Errorf("default pace = %#v, want nil", got)
+	}
+}
+
 func TestParseFillsAPIURLDefaults(t *testing.T) {
 	t.Parallel()
 	cfg, err := parseText(t, nil,

@@ -165,6 +165,11 @@ func TestParseReportsProblem(t *testing.T) {
 			want:  `config.yaml:1: webhook.max_body: invalid size "1MiBs" (hint: write a number of bytes or a size such as "512KiB", "1MiB" or "1MB")`,
 		},
 		{
+			name:  "pace window without count",
+			lines: []string{"channels:", "  ops:", "    console: {}", "    pace:", "      - {count: 20, per: 1s}", "      - {per: 1m}"},
+			want:  `config.yaml:6: channels.ops.pace[1].count: missing or invalid count (hint: write the number of messages allowed per period, such as 20)`,
+		},
+		{
 			name:  "number expected",
 			lines: []string{"delivery: {max_backlog: lots}"},
 			want:  `config.yaml:1: delivery.max_backlog: expected a whole number`,

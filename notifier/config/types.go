@@ -123,6 +123,19 @@ type Channel struct {
 	// MaxAge and MaxBacklog override the delivery defaults when set.
 	MaxAge     Duration `yaml:"max_age"`
 	MaxBacklog int      `yaml:"max_backlog"`
+
+	// Pace, when set, replaces the platform's default pace of the
+	// channel (Slack 1 per second; Discord 5 per 2 seconds and 30 per
+	// minute): each window allows at most Count messages in any period
+	// of length Per. Raise it only where the platform allows more, since
+	// the platform answers a faster pace with 429s.
+	Pace []PaceWindow `yaml:"pace"`
+}
+
+// PaceWindow allows at most Count messages in any period of length Per.
+type PaceWindow struct {
+	Count int      `yaml:"count"`
+	Per   Duration `yaml:"per"`
 }
 
 // SlackChannel posts through an incoming webhook (WebhookURL) or with a

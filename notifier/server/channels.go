@@ -54,8 +54,21 @@ func buildChannels(cfg *config.Config, opts Options) ([]deliver.Channel, map[str
 		if err != nil {
 			return nil, nil, fmt.Errorf("channel %q: %w", name, err)
 		}
+		if len(ch.Pace) > 0 {
+			dc.Pace = paceWindows(ch.Pace)
+		}
 		channels = append(channels, dc)
 		platforms[name] = dc.Platform
 	}
 	return channels, platforms, nil
+}
+
+// paceWindows converts a channel's configured pace, which replaces the
+// platform's default one.
+func paceWindows(pace []config.PaceWindow) []deliver.Window {
+	windows := make([]deliver.Window, len(pace))
+	for i, w := range pace {
+		windows[i] = deliver.Window{Count: w.Count, Per: time.Duration(w.Per)}
+	}
+	return windows
 }
