@@ -48,6 +48,9 @@ func (s *SQLite) Complete(ctx context.Context, c Completion) ([]int64, error) {
 				return err
 			}
 		}
+		if err := writeInventory(ctx, tx, c.Inventory); err != nil {
+			return err
+		}
 		for _, f := range c.Teams {
 			_, err := tx.ExecContext(ctx, `INSERT INTO teams (kind, key, team) VALUES (?, ?, ?)
 				ON CONFLICT (kind, key) DO UPDATE SET team = excluded.team`, f.Kind, f.Key, f.Team)

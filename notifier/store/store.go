@@ -110,7 +110,9 @@ type Completion struct {
 	// this event.
 	Teams    []TeamFact
 	Messages []OutboxMessage
-	At       time.Time
+	// Inventory holds the snapshot rows this event replaces.
+	Inventory []InventoryRow
+	At        time.Time
 }
 
 // TeamFact is one team learned from an event.
