@@ -130,6 +130,11 @@ type Channel struct {
 	// of length Per. Raise it only where the platform allows more, since
 	// the platform answers a faster pace with 429s.
 	Pace []PaceWindow `yaml:"pace"`
+
+	// Quiet, when set, holds the channel's messages during quiet hours
+	// and sends them as one digest when the quiet time ends, except those
+	// of urgent rules.
+	Quiet *QuietHours `yaml:"quiet,omitempty"`
 }
 
 // PaceWindow allows at most Count messages in any period of length Per.
@@ -208,6 +213,25 @@ type Rule struct {
 	Mention []string `yaml:"mention"`
 	// Continue, default true, lets later rules match the same event.
 	Continue *bool `yaml:"continue"`
+
+	// Group gathers the rule's messages that share the values of
+	// Group.By into one message per channel.
+	Group *Group `yaml:"group,omitempty"`
+	// RepeatAfter, when set, drops a message about a document reaching
+	// the same status again within this time of the last announcement.
+	RepeatAfter Duration `yaml:"repeat_after,omitempty"`
+	// Settle, when set, holds a status change of a known document this
+	// long and drops it when the document returns to its former status.
+	Settle Duration `yaml:"settle,omitempty"`
+	// Update makes later messages about a document edit the first one,
+	// and Thread makes them replies in its thread. At most one is set.
+	Update bool `yaml:"update,omitempty"`
+	Thread bool `yaml:"thread,omitempty"`
+	// Quiet holds the rule's messages during its own quiet hours, as
+	// Channel.Quiet does for a whole channel.
+	Quiet *QuietHours `yaml:"quiet,omitempty"`
+	// Urgent messages go out during quiet hours.
+	Urgent bool `yaml:"urgent,omitempty"`
 }
 
 // Match is what an event must have for its rule to fire. Empty parts

@@ -27,6 +27,7 @@ func (c *Config) validate() Problems {
 	problems = append(problems, c.validateChannels()...)
 	problems = append(problems, c.validateTemplates()...)
 	problems = append(problems, c.validateRules()...)
+	problems = append(problems, c.validateCalm()...)
 	return problems
 }
 
