@@ -136,6 +136,9 @@ func (c *Config) validateQuiet(base string, q *QuietHours) Problems {
 		}
 		q.Days[d] = true
 	}
+	if q.Days == [7]bool{true, true, true, true, true, true, true} {
+		problems = append(problems, c.Problem(base+".weekdays", "every day is quiet", "leave at least one day out, or the messages would never be sent"))
+	}
 	if q.From == "" && q.To == "" && len(q.Weekdays) == 0 {
 		problems = append(problems, c.Problem(base, "quiet hours set no time", `set from and to, such as from: "22:00" and to: "07:00", or weekdays, such as [sat, sun]`))
 	}
@@ -153,13 +156,13 @@ func (c *Config) parseQuietWindow(base string, q *QuietHours) Problems {
 	}
 
 	var problems Problems
-	start, okStart := parseClock(q.From)
+	start, okStart := parseTimeOfDay(q.From)
 	if !okStart {
-		problems = append(problems, c.Problem(base+".from", "invalid time "+strconv.Quote(q.From), clockHint))
+		problems = append(problems, c.Problem(base+".from", "invalid time "+strconv.Quote(q.From), timeOfDayHint))
 	}
-	end, okEnd := parseClock(q.To)
+	end, okEnd := parseTimeOfDay(q.To)
 	if !okEnd {
-		problems = append(problems, c.Problem(base+".to", "invalid time "+strconv.Quote(q.To), clockHint))
+		problems = append(problems, c.Problem(base+".to", "invalid time "+strconv.Quote(q.To), timeOfDayHint))
 	}
 	if okStart && okEnd && start == end {
 		problems = append(problems, c.Problem(base+".to", "from and to are both "+strconv.Quote(q.From), "a window needs two different times; list weekdays for whole days"))
@@ -168,10 +171,10 @@ func (c *Config) parseQuietWindow(base string, q *QuietHours) Problems {
 	return problems
 }
 
-const clockHint = `write the time as "HH:MM" on a 24-hour clock, such as "07:00" or "22:30"`
+const timeOfDayHint = `write the time as "HH:MM" on a 24-hour clock, such as "07:00" or "22:30"`
 
-// parseClock reads "HH:MM" (or "H:MM") as an offset from midnight.
-func parseClock(s string) (time.Duration, bool) {
+// parseTimeOfDay reads "HH:MM" (or "H:MM") as an offset from midnight.
+func parseTimeOfDay(s string) (time.Duration, bool) {
 	hours, minutes, ok := strings.Cut(strings.TrimSpace(s), ":")
 	if !ok || len(minutes) != 2 || len(hours) < 1 || len(hours) > 2 {
 		return 0, false

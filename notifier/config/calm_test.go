@@ -172,6 +172,11 @@ func TestParseCalmProblems(t *testing.T) {
 			want:  `config.yaml:8: rules[0].quiet.weekdays[1]: unknown weekday "sonntag" (hint: write mon, tue, wed, thu, fri, sat or sun)`,
 		},
 		{
+			name:  "every day quiet",
+			lines: withCalmBase("    quiet: {weekdays: [mon, tue, wed, thu, fri, sat, sun]}"),
+			want:  `config.yaml:8: rules[0].quiet.weekdays: every day is quiet (hint: leave at least one day out, or the messages would never be sent)`,
+		},
+		{
 			name: "channel quiet problem",
 			lines: []string{
 				"channels:",
@@ -205,7 +210,7 @@ func TestParseCalmProblems(t *testing.T) {
 	}
 }
 
-func TestParseClock(t *testing.T) {
+func TestParseTimeOfDay(t *testing.T) {
 	t.Parallel()
 	tests := []struct {
 		in   string
@@ -226,12 +231,12 @@ func TestParseClock(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.in, func(t *testing.T) {
 			t.Parallel()
-			got, ok := parseClock(tc.in)
+			got, ok := parseTimeOfDay(tc.in)
 			if ok != tc.ok {
-				t.Errorf("parseClock(%q) ok = %v, want %v", tc.in, ok, tc.ok)
+				t.Errorf("parseTimeOfDay(%q) ok = %v, want %v", tc.in, ok, tc.ok)
 			}
 			if got != tc.want {
-				t.Errorf("parseClock(%q) = %v, want %v", tc.in, got, tc.want)
+				t.Errorf("parseTimeOfDay(%q) = %v, want %v", tc.in, got, tc.want)
 			}
 		})
 	}

@@ -33,7 +33,8 @@ const (
 
 // BuiltinTemplates names the templates that ship with fcnotify, which a
 // rule may name without defining them under templates.
-var BuiltinTemplates = []string{"site-status", "site-plan-change", "deploy-status", "bench-status", "generic"}
+var BuiltinTemplates = []string{"site-status", "site-plan-change", "deploy-status", "bench-status", "generic",
+	"site-trial-expiry", "stuck-state"}
 
 // applyDefaults fills every field left empty. With implicit set, a file
 // without channels gets the console channel, and a file without rules
@@ -50,6 +51,7 @@ func (c *Config) applyDefaults(implicit bool) {
 	setDefault(&c.State.Driver, DefaultStateDriver)
 	setDefault(&c.State.Path, DefaultStatePath)
 	c.Delivery.applyDefaults()
+	c.Schedule.applyDefaults()
 
 	if implicit && len(c.Rules) == 0 {
 		c.Rules = []Rule{{

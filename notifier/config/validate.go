@@ -23,6 +23,7 @@ func (c *Config) validate() Problems {
 	problems = append(problems, c.validateWebhook()...)
 	problems = append(problems, c.validateState()...)
 	problems = append(problems, c.validateDelivery()...)
+	problems = append(problems, c.validateSchedule()...)
 	problems = append(problems, c.loadZones()...)
 	problems = append(problems, c.validateChannels()...)
 	problems = append(problems, c.validateTemplates()...)
