@@ -17,6 +17,7 @@ type Config struct {
 	Webhook   WebhookConfig       `yaml:"webhook"`
 	State     StateConfig         `yaml:"state"`
 	Delivery  DeliveryConfig      `yaml:"delivery"`
+	Schedule  ScheduleConfig      `yaml:"schedule"`
 	Names     NamesConfig         `yaml:"names"`
 	Channels  map[string]Channel  `yaml:"channels"`
 	Templates map[string]Template `yaml:"templates"`
@@ -232,6 +233,11 @@ type Rule struct {
 	Quiet *QuietHours `yaml:"quiet,omitempty"`
 	// Urgent messages go out during quiet hours.
 	Urgent bool `yaml:"urgent,omitempty"`
+
+	// For, when set, makes the rule fire only once a document has stayed
+	// in the matched state this long with no further event, and never on
+	// the event itself. It needs match.to.
+	For Duration `yaml:"for,omitempty"`
 }
 
 // Match is what an event must have for its rule to fire. Empty parts
