@@ -119,7 +119,7 @@ func TestParseCalmProblems(t *testing.T) {
 		{
 			name:  "unknown group template",
 			lines: withCalmBase("    group: {template: grouped}"),
-			want:  `config.yaml:8: rules[0].group.template: unknown template "grouped" (hint: known templates are group, site-status, site-plan-change, deploy-status, bench-status, generic)`,
+			want:  `config.yaml:8: rules[0].group.template: unknown template "grouped" (hint: known templates are group, site-status, site-plan-change, deploy-status, bench-status, generic, site-trial-expiry, stuck-state)`,
 		},
 		{
 			name:  "empty group key",

@@ -47,7 +47,7 @@ func TestParseReportsProblem(t *testing.T) {
 		{
 			name:  "unknown top-level key",
 			lines: []string{"listen: \":8080\"", "chanels: {}"},
-			want:  `config.yaml:2: unknown key "chanels" (known keys: listen, dashboard_url, time, webhook, state, delivery, names, channels, templates, rules)`,
+			want:  `config.yaml:2: unknown key "chanels" (known keys: listen, dashboard_url, time, webhook, state, delivery, schedule, names, channels, templates, rules)`,
 		},
 		{
 			name:  "unknown key in match",
@@ -102,7 +102,7 @@ func TestParseReportsProblem(t *testing.T) {
 		{
 			name:  "bad template reference",
 			lines: withOps("templates:", "  short: {title: Hi}", "rules:", "  - name: r", "    notify: [ops]", "    template: deploy"),
-			want:  `config.yaml:11: rules[0].template: unknown template "deploy" (hint: known templates are short, site-status, site-plan-change, deploy-status, bench-status, generic)`,
+			want:  `config.yaml:11: rules[0].template: unknown template "deploy" (hint: known templates are short, site-status, site-plan-change, deploy-status, bench-status, generic, site-trial-expiry, stuck-state)`,
 		},
 		{
 			name:  "bad mention",

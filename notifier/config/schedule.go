@@ -3,7 +3,6 @@ package config
 import (
 	"slices"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -71,9 +70,9 @@ func (c *Config) validateSchedule() Problems {
 		seen[days] = true
 	}
 
-	offset, ok := parseClock(s.TrialReminderTime)
+	offset, ok := parseTimeOfDay(s.TrialReminderTime)
 	if !ok {
-		problems = append(problems, c.Problem("schedule.trial_reminder_time", "invalid time "+strconv.Quote(s.TrialReminderTime), `write "HH:MM" on a 24-hour clock, such as "09:00"`))
+		problems = append(problems, c.Problem("schedule.trial_reminder_time", "invalid time "+strconv.Quote(s.TrialReminderTime), timeOfDayHint))
 	}
 	s.ReminderOffset = offset
 
@@ -83,22 +82,4 @@ func (c *Config) validateSchedule() Problems {
 		}
 	}
 	return problems
-}
-
-// parseClock reads "HH:MM" on a 24-hour clock as the time after
-// midnight.
-func parseClock(s string) (time.Duration, bool) {
-	hours, minutes, ok := strings.Cut(s, ":")
-	if !ok || len(hours) != 2 || len(minutes) != 2 {
-		return 0, false
-	}
-	if !isDigits(hours) || !isDigits(minutes) {
-		return 0, false
-	}
-	h, _ := strconv.Atoi(hours)
-	m, _ := strconv.Atoi(minutes)
-	if h > 23 || m > 59 {
-		return 0, false
-	}
-	return time.Duration(h)*time.Hour + time.Duration(m)*time.Minute, true
 }
