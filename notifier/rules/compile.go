@@ -106,6 +106,8 @@ func compileRule(cfg *config.Config, i int, env conditionEnv) (*rule, config.Pro
 			Channels: src.Notify,
 			Template: src.Template,
 			Mentions: mentions,
+			For:      src.For.Duration(),
+			To:       nilIfEmpty(src.Match.To),
 		},
 		teams:   src.Match.Team,
 		from:    src.Match.From,

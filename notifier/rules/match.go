@@ -25,7 +25,8 @@ import (
 //   - when: the condition returns true.
 //
 // Repeats and stale events fire only rules that set repeats or stale,
-// and handshake events fire nothing. A rule with continue: false that
+// and handshake events fire nothing. Rules that set `for:` never fire
+// here, because they fire on how long a state lasts: see MatchHeld. A rule with continue: false that
 // fires ends the evaluation. A condition that fails at run time does not
 // fire its rule; its error, naming the rule, is in the returned errors.
 func (e *Engine) Match(ev *notifier.Event, tr notifier.Transition, env map[string]any) ([]Match, []error) {
@@ -42,7 +43,7 @@ func (e *Engine) Match(ev *notifier.Event, tr notifier.Transition, env map[strin
 	var errs []error
 	var machine *vm.VM
 	for _, r := range candidates {
-		if !r.accepts(ev, tr) {
+		if r.info.For > 0 || !r.accepts(ev, tr) {
 			continue
 		}
 		if r.when != nil {

@@ -10,6 +10,7 @@ import (
 	"cmp"
 	"slices"
 	"sync"
+	"time"
 
 	"github.com/expr-lang/expr/vm"
 
@@ -43,6 +44,10 @@ type RuleInfo struct {
 	Channels []string
 	Template string
 	Mentions []notifier.Mention
+	// For is the rule's `for:` duration, zero when it fires on events.
+	// To lists the statuses of its `to:`.
+	For time.Duration
+	To  []string
 }
 
 // Engine holds compiled rules. It is immutable after Compile and safe
