@@ -160,6 +160,7 @@ func TestCompileRuleInfo(t *testing.T) {
 			Doctypes: []string{"Deploy Candidate Build"},
 			Channels: []string{"devs"}, Template: "deploy",
 			Mentions: []notifier.Mention{{Kind: notifier.MentionRole, ID: "42"}},
+			To:       []string{"Failure"},
 		}, true},
 		{"everything", RuleInfo{Name: "everything", Index: 1, Channels: []string{"ops"}}, true},
 		{"no-list", RuleInfo{Name: "no-list", Index: 2, Channels: []string{"ops"}}, true},
