@@ -92,6 +92,8 @@ func compileRule(cfg *config.Config, i int, env conditionEnv) (*rule, config.Pro
 	problems = append(problems, ps...)
 	fields, ps := compileFields(cfg, path+".match.fields", src.Match.Fields)
 	problems = append(problems, ps...)
+	calm, ps := compileCalm(cfg, path, src, env)
+	problems = append(problems, ps...)
 	when, err := compileWhen(src.Match.When, env)
 	if err != nil {
 		problems = append(problems, cfg.Problem(path+".match.when", "invalid when condition", conditionHint(err, env)))
@@ -108,6 +110,7 @@ func compileRule(cfg *config.Config, i int, env conditionEnv) (*rule, config.Pro
 			Mentions: mentions,
 			For:      src.For.Duration(),
 			To:       nilIfEmpty(src.Match.To),
+			Calm:     calm,
 		},
 		teams:   src.Match.Team,
 		from:    src.Match.From,
@@ -118,7 +121,7 @@ func compileRule(cfg *config.Config, i int, env conditionEnv) (*rule, config.Pro
 		stale:   src.Match.Stale,
 		stop:    src.Continue != nil && !*src.Continue,
 	}
-	r.match = Match{Rule: src.Name, Channels: src.Notify, Template: src.Template, Mentions: mentions}
+	r.match = Match{Rule: src.Name, Channels: src.Notify, Template: src.Template, Mentions: mentions, Calm: calm}
 	return r, problems
 }
 

@@ -27,6 +27,10 @@ type Match struct {
 	// Template is the rule's template name, empty for the event's default.
 	Template string
 	Mentions []notifier.Mention
+	// Calm holds the rule's grouping, repeat, settle, living message and
+	// quiet hours options, nil when it sets none. It is shared with the
+	// Engine and must not be modified.
+	Calm *Calm
 }
 
 // RuleInfo describes a compiled rule for tools that check a
@@ -48,6 +52,8 @@ type RuleInfo struct {
 	// To lists the statuses of its `to:`.
 	For time.Duration
 	To  []string
+	// Calm is the rule's Match.Calm.
+	Calm *Calm
 }
 
 // Engine holds compiled rules. It is immutable after Compile and safe
