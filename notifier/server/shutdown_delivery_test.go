@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
@@ -70,11 +71,12 @@ func webhookRequest(body string) string {
 		"X-Webhook-Secret: s3cret\r\n" + fmt.Sprintf("Content-Length: %d\r\n\r\n", len(body)) + body
 }
 
-func postTo(t *testing.T, base, body string) (int, error) {
-	t.Helper()
-	req, err := http.NewRequest("POST", base+"/webhook", strings.NewReader(body))
+// post sends body to the webhook at base with the test secret and
+// returns the status.
+func post(base string, body []byte) (int, error) {
+	req, err := http.NewRequest("POST", base+"/webhook", bytes.NewReader(body))
 	if err != nil {
-		t.Fatal(err)
+		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Webhook-Secret", "s3cret")
@@ -124,7 +126,7 @@ func TestShutdownFinishesSendInFlight(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status, err := postTo(t, p.URL(), string(events[0].Body)); err != nil || status != 200 {
+	if status, err := post(p.URL(), events[0].Body); err != nil || status != 200 {
 		t.Fatalf("post: status %d, error %v", status, err)
 	}
 	<-b.gw.arrived
@@ -163,7 +165,7 @@ func TestShutdownFinishesSendInFlight(t *testing.T) {
 			t.Errorf("request finished after the drain got %d, want 503 or no response", resp.StatusCode)
 		}
 	}
-	if status, err := postTo(t, p.URL(), string(events[1].Body)); err == nil && status != http.StatusServiceUnavailable {
+	if status, err := post(p.URL(), events[1].Body); err == nil && status != http.StatusServiceUnavailable {
 		t.Errorf("new request after the drain got %d, want 503 or a refused connection", status)
 	}
 
@@ -201,7 +203,7 @@ func TestShutdownCancelsSendAfterGrace(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if status, err := postTo(t, p.URL(), string(events[0].Body)); err != nil || status != 200 {
+	if status, err := post(p.URL(), events[0].Body); err != nil || status != 200 {
 		t.Fatalf("post: status %d, error %v", status, err)
 	}
 	<-b.gw.arrived
