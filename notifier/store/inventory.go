@@ -64,50 +64,50 @@ type Inventory interface {
 type InventoryRow struct {
 	// Doctype and Name identify the document: "Site", "Bench",
 	// "Release Group", "Deploy Candidate Build" or "Deploy Candidate".
-	Doctype string `json:"doctype"`
-	Name    string `json:"name"`
+	Doctype string
+	Name    string
 	// Kind is "site", "bench", "group" or "deploy".
-	Kind string `json:"kind"`
+	Kind string
 
-	Status string `json:"status"`
+	Status string
 	// PreviousStatus is the status before the current one, "" when the
 	// first event seen already had the current status.
-	PreviousStatus string `json:"previous_status"`
+	PreviousStatus string
 	// StatusSince is when fcnotify received the first event that showed
 	// the current status.
-	StatusSince time.Time `json:"status_since"`
+	StatusSince time.Time
 
-	Team string `json:"team"`
-	Plan string `json:"plan"`
+	Team string
+	Plan string
 	// PlanAt is the `modified` time of the event that set Plan, so an
 	// older plan arriving late does not replace a newer one.
-	PlanAt time.Time `json:"-"`
+	PlanAt time.Time
 	// TrialEnd is the trial's last day, YYYY-MM-DD, while the site is on
 	// a trial plan; "" otherwise.
-	TrialEnd string `json:"trial_end_date"`
+	TrialEnd string
 	// TrialSince is when fcnotify learned the current TrialEnd.
-	TrialSince time.Time `json:"-"`
+	TrialSince time.Time
 
-	Group   string `json:"group"`
-	Bench   string `json:"bench"`
-	Cluster string `json:"cluster"`
-	Server  string `json:"server"`
+	Group   string
+	Bench   string
+	Cluster string
+	Server  string
 	// Deploy is the readable deploy id of a deploy row.
-	Deploy string `json:"deploy"`
+	Deploy string
 
 	// Event is the name of the last event that carried this document,
 	// and Data that event's `data` object as received.
-	Event string          `json:"last_event"`
-	Data  json.RawMessage `json:"-"`
+	Event string
+	Data  json.RawMessage
 	// Modified is the document's `modified` time in that event.
-	Modified time.Time `json:"modified"`
+	Modified time.Time
 	// LastSeen is when fcnotify received the last event about the
 	// document, including plan changes of a site.
-	LastSeen time.Time `json:"last_seen"`
+	LastSeen time.Time
 
 	// Archived rows are kept but left out of listings and of the
 	// scheduler's queries.
-	Archived bool `json:"archived"`
+	Archived bool
 }
 
 // InventoryFilter narrows ListInventory; zero fields match every row.

@@ -66,6 +66,12 @@ func Build(ev *notifier.Event, tr notifier.Transition, opts Options) map[string]
 		},
 		"links": links(ev, opts.DashboardURL, site, group, bench, server),
 		"data":  data,
+
+		// Plans of a Site Plan Change, "" for other events. The processor
+		// completes them, and site_was_trial, from its inventory.
+		"previous_plan":  ev.Text("from_plan"),
+		"new_plan":       ev.Text("to_plan"),
+		"site_was_trial": false,
 	}
 }
 
