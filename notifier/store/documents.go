@@ -65,6 +65,9 @@ func (s *SQLite) Complete(ctx context.Context, c Completion) ([]int64, error) {
 			}
 			ids = append(ids, id)
 		}
+		if err := applyHeld(ctx, tx, c.Held, ids, c.At); err != nil {
+			return err
+		}
 		_, err := tx.ExecContext(ctx, `UPDATE inbox SET processed = ? WHERE id = ?`,
 			c.At.UnixNano(), c.InboxID)
 		return err

@@ -65,7 +65,7 @@ CREATE INDEX IF NOT EXISTS outbox_state_id ON outbox (state, id);
 // schemas are applied in order when a store opens. Each feature keeps its
 // tables in its own file and lists its schema here; every statement must
 // be idempotent (CREATE ... IF NOT EXISTS).
-var schemas = []string{coreSchema, inventorySchema, scheduleSchema}
+var schemas = []string{coreSchema, inventorySchema, scheduleSchema, heldSchema, muteSchema}
 
 // SQLite is the Store on an embedded SQLite database in WAL mode.
 // Writes go through one connection; reads use a small pool of their own,

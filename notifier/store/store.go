@@ -112,7 +112,10 @@ type Completion struct {
 	Messages []OutboxMessage
 	// Inventory holds the snapshot rows this event replaces.
 	Inventory []InventoryRow
-	At        time.Time
+	// Held, when set, is what the noise controls hold back and remember
+	// for this event. Its MessageRef indexes point into Messages.
+	Held *HeldChanges
+	At   time.Time
 }
 
 // TeamFact is one team learned from an event.
