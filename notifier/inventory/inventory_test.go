@@ -73,7 +73,9 @@ func edit(t *testing.T, name string, fields map[string]any) string {
 	return string(out)
 }
 
-func first(to string) notifier.Transition { return notifier.Transition{Kind: notifier.KindFirst, To: to} }
+func first(to string) notifier.Transition {
+	return notifier.Transition{Kind: notifier.KindFirst, To: to}
+}
 
 func change(from, to string) notifier.Transition {
 	return notifier.Transition{Kind: notifier.KindChange, From: from, To: to}
