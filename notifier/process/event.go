@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fcnotify/fcnotify/notifier"
+	"github.com/fcnotify/fcnotify/notifier/inventory"
 	"github.com/fcnotify/fcnotify/notifier/payload"
 	"github.com/fcnotify/fcnotify/notifier/store"
 	"github.com/fcnotify/fcnotify/notifier/view"
@@ -29,6 +30,9 @@ func (p *Processor) Process(ctx context.Context, it store.InboxItem) error {
 		_, err := p.store.Complete(ctx, done)
 		return err
 	}
+	if it.Endpoint == inventory.ScheduledEndpoint {
+		return p.processScheduled(ctx, it, ev, done)
+	}
 
 	if err := p.inferTeam(ctx, ev, it.Team); err != nil {
 		return fmt.Errorf("infer team: %w", err)
@@ -39,9 +43,14 @@ func (p *Processor) Process(ctx context.Context, it store.InboxItem) error {
 	}
 	done.Document = state
 	done.Teams = learnTeams(ev)
+	site, siteKnown, err := p.recordInventory(ctx, ev, tr, it.Body, &done)
+	if err != nil {
+		return err
+	}
 
 	log := p.Logger.With("inbox_id", it.ID, "event", ev.Name, "document", ev.Document)
 	data := view.Build(ev, tr, p.viewOptions(now))
+	inventory.Enrich(data, ev, site, siteKnown)
 	done.Messages = p.messages(log, ev, tr, data)
 
 	log.Debug("event processed", "kind", tr.Kind, "from", tr.From, "to", tr.To,

@@ -31,6 +31,9 @@ type Options struct {
 	// Queued is called with the channels that got new messages, after
 	// they are committed.
 	Queued func(channels []string)
+	// Inventory, when set, receives the snapshot rows of every event
+	// and tells scheduled events whether they still apply.
+	Inventory store.Inventory
 }
 
 // Processor processes the inbox. Create it with New; Run drives it.
