@@ -124,6 +124,8 @@ func DefaultTemplateFor(event string) string {
 		return "deploy-status"
 	case notifier.EventBenchStatus, "Bench":
 		return "bench-status"
+	case "Site Trial Expiry":
+		return "site-trial-expiry"
 	}
 	return "generic"
 }

@@ -93,7 +93,7 @@ func TestCompileCalmUnknownGroupKey(t *testing.T) {
 	}
 }
 
-const sampleKeys = "bench, changed, cluster, data, deploy, doctype, document, endpoint, event, from, group, kind, links, modified, names, new_plan, now, previous_plan, received, server, site, site_was_trial, status, team, team_name, to"
+const sampleKeys = "bench, changed, cluster, data, deploy, doctype, document, endpoint, event, from, group, history, kind, links, modified, names, new_plan, now, previous_plan, received, repeat_since, repeats, server, site, site_was_trial, status, team, team_name, to"
 
 func withCalm(r config.Rule, set func(*config.Rule)) config.Rule {
 	set(&r)

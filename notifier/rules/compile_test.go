@@ -11,7 +11,7 @@ import (
 	"github.com/fcnotify/fcnotify/notifier/config"
 )
 
-const unknownNameHint = ". Conditions can use bench, changed, cluster, data, deploy, doctype, document, endpoint, event, from, group, kind, links, modified, names, new_plan, now, previous_plan, received, server, site, site_was_trial, status, team, team_name, to, and payload fields under data, such as data.retry_count"
+const unknownNameHint = ". Conditions can use bench, changed, cluster, data, deploy, doctype, document, endpoint, event, from, group, history, kind, links, modified, names, new_plan, now, previous_plan, received, repeat_since, repeats, server, site, site_was_trial, status, team, team_name, to, and payload fields under data, such as data.retry_count"
 
 func TestCompileProblems(t *testing.T) {
 	cases := []struct {

@@ -72,6 +72,12 @@ func Build(ev *notifier.Event, tr notifier.Transition, opts Options) map[string]
 		"previous_plan":  ev.Text("from_plan"),
 		"new_plan":       ev.Text("to_plan"),
 		"site_was_trial": false,
+
+		// The noise controls fill these after the rules have matched, so
+		// conditions always see them empty.
+		"repeats":      0,
+		"repeat_since": nil,
+		"history":      []any{},
 	}
 }
 
