@@ -215,7 +215,7 @@ func requestTimes(c chat) []time.Duration {
 func TestDeliverFollowsDiscordBucketHeaders(t *testing.T) {
 	h := prepareHarness(t, Options{Policy: defaultPolicy})
 	fake := chatfake.NewDiscord(t, chatfake.WithLimits(), chatfake.WithClock(h.clock.Now))
-	c := discordChatAt(t, func(*chatfake.Discord) string { return fake.WebhookURL() })
+	c := discordChatFor(t, fake, fake.WebhookURL())
 	// No pace of fcnotify's own: only the X-RateLimit headers that the
 	// sender reports can keep the worker inside the fake's 5 per 2 s.
 	h.d = New(h.d.opts, []Channel{{Name: "d", Sender: c.sender, Platform: notifier.PlatformDiscord}})

@@ -48,7 +48,7 @@ func (s *scriptedSender) snapshot() (int, []string) {
 }
 
 type harness struct {
-	t       *testing.T
+	t       testing.TB
 	store   *store.SQLite
 	clock   *fakeclock.Clock
 	logs    *syncBuffer
@@ -58,14 +58,14 @@ type harness struct {
 	done    chan struct{}
 }
 
-func newHarness(t *testing.T, policy Policy, channels ...Channel) *harness {
+func newHarness(t testing.TB, policy Policy, channels ...Channel) *harness {
 	t.Helper()
 	return newHarnessWith(t, Options{Policy: policy}, channels...)
 }
 
 // newHarnessWith starts a Deliverer with opts on a new store and a fake
 // clock; see prepareHarness.
-func newHarnessWith(t *testing.T, opts Options, channels ...Channel) *harness {
+func newHarnessWith(t testing.TB, opts Options, channels ...Channel) *harness {
 	t.Helper()
 	h := prepareHarness(t, opts, channels...)
 	h.run()
@@ -76,7 +76,7 @@ func newHarnessWith(t *testing.T, opts Options, channels ...Channel) *harness {
 // clock, to be started with run. It fills in the store, clock and logger,
 // polls once an hour and takes the top of each backoff range, so waits
 // are exact. Messages queued before run need no wake-up.
-func prepareHarness(t *testing.T, opts Options, channels ...Channel) *harness {
+func prepareHarness(t testing.TB, opts Options, channels ...Channel) *harness {
 	t.Helper()
 	s, err := store.Open(filepath.Join(t.TempDir(), "fcnotify.db"))
 	if err != nil {

@@ -36,11 +36,17 @@ type chat struct {
 }
 
 // newChat starts a chat fake with opts and returns it with its sender.
-type newChat func(t *testing.T, opts ...chatfake.Option) chat
+type newChat func(t testing.TB, opts ...chatfake.Option) chat
 
-func slackWebhookChat(t *testing.T, opts ...chatfake.Option) chat {
+func slackWebhookChat(t testing.TB, opts ...chatfake.Option) chat {
 	t.Helper()
-	fake := chatfake.NewSlack(t, opts...)
+	return slackWebhookChatFor(t, chatfake.NewSlack(t, opts...))
+}
+
+// slackWebhookChatFor returns a chat whose sender posts to the incoming
+// webhook of fake.
+func slackWebhookChatFor(t testing.TB, fake *chatfake.Slack) chat {
+	t.Helper()
 	sender, err := slack.New(slack.Config{WebhookURL: fake.WebhookURL()})
 	if err != nil {
 		t.Fatal(err)
@@ -49,7 +55,7 @@ func slackWebhookChat(t *testing.T, opts ...chatfake.Option) chat {
 		secrets: []string{fake.WebhookURL(), fake.WebhookSecret()}}
 }
 
-func slackBotChat(t *testing.T, opts ...chatfake.Option) chat {
+func slackBotChat(t testing.TB, opts ...chatfake.Option) chat {
 	t.Helper()
 	fake := chatfake.NewSlack(t, opts...)
 	sender, err := slack.New(slack.Config{Token: botToken, Channel: "C0123456789", APIURL: fake.APIURL()})
@@ -62,18 +68,24 @@ func slackBotChat(t *testing.T, opts ...chatfake.Option) chat {
 // discordChatAt returns a chat whose sender posts to the webhook URL that
 // url makes from the fake, so a case can name a webhook the fake does not
 // know.
-func discordChatAt(t *testing.T, url func(*chatfake.Discord) string, opts ...chatfake.Option) chat {
+func discordChatAt(t testing.TB, url func(*chatfake.Discord) string, opts ...chatfake.Option) chat {
 	t.Helper()
 	fake := chatfake.NewDiscord(t, opts...)
-	sender, err := discord.New(discord.Config{WebhookURL: url(fake)})
+	return discordChatFor(t, fake, url(fake))
+}
+
+// discordChatFor returns a chat whose sender posts to webhookURL on fake.
+func discordChatFor(t testing.TB, fake *chatfake.Discord, webhookURL string) chat {
+	t.Helper()
+	sender, err := discord.New(discord.Config{WebhookURL: webhookURL})
 	if err != nil {
 		t.Fatal(err)
 	}
 	return chat{fake: fake, sender: sender, platform: notifier.PlatformDiscord,
-		secrets: []string{fake.WebhookURL(), fake.WebhookToken(), url(fake)}}
+		secrets: []string{fake.WebhookURL(), fake.WebhookToken(), webhookURL}}
 }
 
-func discordChat(t *testing.T, opts ...chatfake.Option) chat {
+func discordChat(t testing.TB, opts ...chatfake.Option) chat {
 	t.Helper()
 	return discordChatAt(t, (*chatfake.Discord).WebhookURL, opts...)
 }
@@ -196,7 +208,7 @@ func TestDeliverFaultsThroughChatFakes(t *testing.T) {
 		},
 		{
 			name: "slack bot invalid_auth",
-			chat: func(t *testing.T, _ ...chatfake.Option) chat {
+			chat: func(t testing.TB, _ ...chatfake.Option) chat {
 				return slackBotChat(t, chatfake.WithToken("xoxb-another-token"))
 			},
 			script:       func(chat) {},
@@ -236,7 +248,7 @@ func TestDeliverFaultsThroughChatFakes(t *testing.T) {
 		},
 		{
 			name: "discord unknown webhook",
-			chat: func(t *testing.T, _ ...chatfake.Option) chat {
+			chat: func(t testing.TB, _ ...chatfake.Option) chat {
 				return discordChatAt(t, func(d *chatfake.Discord) string {
 					return d.URL() + "/api/webhooks/999999999999999999/" + d.WebhookToken()
 				})
@@ -247,7 +259,7 @@ func TestDeliverFaultsThroughChatFakes(t *testing.T) {
 		},
 		{
 			name: "discord invalid webhook token",
-			chat: func(t *testing.T, _ ...chatfake.Option) chat {
+			chat: func(t testing.TB, _ ...chatfake.Option) chat {
 				return discordChatAt(t, func(d *chatfake.Discord) string { return d.WebhookURL() + "-revoked" })
 			},
 			script:       func(chat) {},
