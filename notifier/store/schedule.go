@@ -57,7 +57,7 @@ type Schedule interface {
 
 	// StuckCandidates returns up to limit active documents that have held
 	// one of q.Statuses since q.Before or earlier and have no alert of
-	// q.Rule for that stay.
+	// q.Rule for that stay, ordered by status_since, doctype and name.
 	StuckCandidates(ctx context.Context, q StuckQuery, limit int) ([]InventoryRow, error)
 
 	// QueueStuckAlerts records alerts and accepts their events. An alert
@@ -103,6 +103,17 @@ type StuckQuery struct {
 	Doctypes []string
 	Events   []string
 	Before   time.Time
+	// After, when set, continues a listing after the last row of the
+	// previous batch.
+	After *StuckCursor
+}
+
+// StuckCursor is the position of a row in the order StuckCandidates
+// returns rows in.
+type StuckCursor struct {
+	StatusSince time.Time
+	Doctype     string
+	Name        string
 }
 
 // StuckAlert is one alert of a rule for one stay of a document in a
@@ -201,6 +212,10 @@ func stuckQuery(q StuckQuery, limit int) (string, []any) {
 		for _, e := range q.Events {
 			args = append(args, e)
 		}
+	}
+	if q.After != nil {
+		b.WriteString(` AND (i.status_since, i.doctype, i.name) > (?, ?, ?)`)
+		args = append(args, toNanos(q.After.StatusSince), q.After.Doctype, q.After.Name)
 	}
 	b.WriteString(` AND NOT EXISTS (SELECT 1 FROM stuck_alerts a
 		WHERE a.doctype = i.doctype AND a.name = i.name AND a.status_since = i.status_since

@@ -232,6 +232,8 @@ func TestSchedulerQueriesUseIndexes(t *testing.T) {
 	s, _ := openTemp(t)
 	stuck, stuckArgs := stuckQuery(StuckQuery{Rule: "r", Statuses: []string{"Pending", "Updating"},
 		Doctypes: []string{"Site"}, Events: []string{"Site Status Update"}, Before: t0}, 1000)
+	next, nextArgs := stuckQuery(StuckQuery{Rule: "r", Statuses: []string{"Running"}, Before: t0,
+		After: &StuckCursor{StatusSince: t0.Add(-time.Hour), Doctype: "Site", Name: "a"}}, 1000)
 	queries := []struct {
 		name  string
 		query string
@@ -240,6 +242,7 @@ func TestSchedulerQueriesUseIndexes(t *testing.T) {
 	}{
 		{"trials", trialsEndingQuery, []any{"2026-08-28", 3, 1000}, "inventory_trial"},
 		{"stuck", stuck, stuckArgs, "inventory_stay"},
+		{"stuck, next batch", next, nextArgs, "inventory_stay"},
 	}
 	for _, q := range queries {
 		t.Run(q.name, func(t *testing.T) {
@@ -283,4 +286,35 @@ func queryPlan(t *testing.T, s *SQLite, query string, args ...any) string {
 		t.Fatal(err)
 	}
 	return b.String()
+}
+
+func TestStuckCandidatesPages(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	var rows []InventoryRow
+	for _, name := range []string{"c", "a", "b", "d"} {
+		rows = append(rows, InventoryRow{Doctype: "Bench", Name: name, Kind: "bench", Status: "Installing",
+			StatusSince: t0, Event: "Bench Status Update", LastSeen: t0})
+	}
+	rows[3].StatusSince = t0.Add(-time.Minute)
+	writeRows(t, s, rows...)
+
+	q := StuckQuery{Rule: "r", Statuses: []string{"Installing"}, Before: t0}
+	var pages [][]string
+	for range 4 {
+		got, err := s.StuckCandidates(ctx, q, 2)
+		if err != nil {
+			t.Fatal(err)
+		}
+		pages = append(pages, names(got))
+		if len(got) < 2 {
+			break
+		}
+		last := got[len(got)-1]
+		q.After = &StuckCursor{StatusSince: last.StatusSince, Doctype: last.Doctype, Name: last.Name}
+	}
+	want := [][]string{{"d", "a"}, {"b", "c"}, nil}
+	if !reflect.DeepEqual(pages, want) {
+		t.Errorf("pages = %q, want %q", pages, want)
+	}
 }
