@@ -27,7 +27,7 @@ type gateway struct {
 	release chan struct{}
 }
 
-func newGateway(t *testing.T, target string) *gateway {
+func newGateway(t testing.TB, target string) *gateway {
 	t.Helper()
 	u, err := url.Parse(target)
 	if err != nil {

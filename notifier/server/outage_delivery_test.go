@@ -23,7 +23,7 @@ import (
 // Discord channels reach their fakes through gateways that a test can
 // take down.
 type outageStack struct {
-	t         *testing.T
+	t         testing.TB
 	url       string
 	srv       *Server
 	clock     *fakeclock.Clock
@@ -35,7 +35,15 @@ type outageStack struct {
 	secrets   []string
 }
 
-func startOutageStack(t *testing.T, delivery string) *outageStack {
+func startOutageStack(t testing.TB, delivery string) *outageStack {
+	t.Helper()
+	return startOutageStackAt(t, filepath.Join(t.TempDir(), "fcnotify.db"), delivery)
+}
+
+// startOutageStackAt starts the stack on the state file at state, which
+// may hold messages already, with delivery as the settings of the
+// delivery section.
+func startOutageStackAt(t testing.TB, state, delivery string) *outageStack {
 	t.Helper()
 	s := &outageStack{t: t, slack: chatfake.NewSlack(t), discord: chatfake.NewDiscord(t),
 		clock: fakeclock.New(now), logs: &lockedWriter{}}
@@ -58,7 +66,7 @@ rules:
   - name: everything
     match: {event: "*", repeats: true}
     notify: [ops, devs]
-`, filepath.Join(t.TempDir(), "fcnotify.db"), delivery, slackURL, discordURL)
+`, state, delivery, slackURL, discordURL)
 	cfg, err := config.Parse([]byte(yaml), "outage.yaml")
 	if err != nil {
 		t.Fatalf("config: %v", err)

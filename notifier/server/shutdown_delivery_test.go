@@ -74,13 +74,18 @@ func webhookRequest(body string) string {
 // post sends body to the webhook at base with the test secret and
 // returns the status.
 func post(base string, body []byte) (int, error) {
+	return postWith(&http.Client{Timeout: 5 * time.Second}, base, body)
+}
+
+// postWith posts as post does, with client.
+func postWith(client *http.Client, base string, body []byte) (int, error) {
 	req, err := http.NewRequest("POST", base+"/webhook", bytes.NewReader(body))
 	if err != nil {
 		return 0, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	req.Header.Set("X-Webhook-Secret", "s3cret")
-	resp, err := (&http.Client{Timeout: 5 * time.Second}).Do(req)
+	resp, err := client.Do(req)
 	if err != nil {
 		return 0, err
 	}
