@@ -5,6 +5,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"syscall"
@@ -92,11 +93,13 @@ func TestCrashLosesNoAcceptedEvent(t *testing.T) {
 
 	// Kill at random moments while events arrive and while they are
 	// delivered, restarting on the same state file each time.
+	secrets := []string{slackA.WebhookURL(), slackB.WebhookURL(), dc.WebhookURL(), slackA.WebhookSecret(), dc.WebhookToken()}
 	for i := range crashKills {
 		time.Sleep(time.Duration(100+rng.IntN(600)) * time.Millisecond)
 		p.Kill()
 		t.Logf("kill %d: %d events accepted, %d chat requests so far", i+1, posting.accepted.Load(),
 			requests(channels))
+		checkLogSecrets(t, p.Log(), secrets)
 		p = crashtest.Start(t, bin, config, addr)
 	}
 	accepted := posting.wait()
@@ -114,6 +117,7 @@ func TestCrashLosesNoAcceptedEvent(t *testing.T) {
 	if code, err := p.Wait(15 * time.Second); err != nil || code != 0 {
 		t.Errorf("final run: exit code %d, error %v", code, err)
 	}
+	checkLogSecrets(t, p.Log(), secrets)
 
 	delivered, duplicates := 0, 0
 	for _, ch := range channels {
@@ -241,4 +245,14 @@ func requests(channels []crashChannel) int {
 		n += len(ch.fake.Bodies())
 	}
 	return n
+}
+
+// checkLogSecrets fails the test when a secret appears in a server log.
+func checkLogSecrets(t *testing.T, log string, secrets []string) {
+	t.Helper()
+	for _, secret := range secrets {
+		if strings.Contains(log, secret) {
+			t.Errorf("secret %q appears in the server log", secret)
+		}
+	}
 }

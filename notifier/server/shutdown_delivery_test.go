@@ -30,6 +30,8 @@ type binary struct {
 	addr   string
 	slack  *chatfake.Slack
 	gw     *gateway
+	// secrets must stay out of the server's log.
+	secrets []string
 }
 
 func newBinary(t *testing.T, grace string) *binary {
@@ -45,6 +47,7 @@ func newBinary(t *testing.T, grace string) *binary {
 		state: filepath.Join(dir, "fcnotify.db"), addr: crashtest.FreeAddress(t), slack: sl, gw: gw,
 	}
 	webhook := gw.URL() + strings.TrimPrefix(sl.WebhookURL(), sl.URL())
+	b.secrets = []string{webhook, sl.WebhookSecret()}
 	cfg := fmt.Sprintf(`listen: %q
 webhook:
   secrets: [{value: s3cret}]
@@ -195,6 +198,7 @@ func TestShutdownFinishesSendInFlight(t *testing.T) {
 	if n := inboxRows(t, b.state); n != 1 {
 		t.Errorf("inbox rows = %d, want 1: the request after the drain must not be stored", n)
 	}
+	checkLogSecrets(t, p.Log(), b.secrets)
 	if strings.Contains(p.Log(), "grace period over") {
 		t.Errorf("grace ran out:\n%s", p.Log())
 	}
@@ -225,6 +229,7 @@ func TestShutdownCancelsSendAfterGrace(t *testing.T) {
 	if !strings.Contains(p.Log(), `msg="shutdown grace period over, cancelling sends in flight" grace=1s`) {
 		t.Errorf("no grace warning in the log:\n%s", p.Log())
 	}
+	checkLogSecrets(t, p.Log(), b.secrets)
 	msgs := outbox(t, b.state)
 	if len(msgs) != 1 || msgs[0].State != store.StatePending || msgs[0].Attempts != 1 {
 		t.Fatalf("outbox = %+v, want one pending message after 1 attempt", msgs)
