@@ -37,7 +37,7 @@ func newDeliveriesFixture(t *testing.T) deliveriesFixture {
 	sl := chatfake.NewSlack(t)
 	dc := chatfake.NewDiscord(t)
 	sl.Fail(1, 404, "channel_not_found", nil)
-	// The Discord webhook's token was revoked: the fake answers 401.
+	// The Discord webhook's token was revoked: the fake returns 401.
 	revokedURL := dc.WebhookURL() + "-revoked"
 
 	dir := t.TempDir()

@@ -17,7 +17,7 @@ import (
 const burstMessages = 5000
 
 // countingSender counts the sends that succeeded. It passes Pace through,
-// so the worker sees the platform's bucket as it would without it.
+// so the worker reads the platform's bucket as it would without it.
 type countingSender struct {
 	next notifier.Sender
 	sent atomic.Int64

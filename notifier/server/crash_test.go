@@ -63,7 +63,7 @@ rules:
 
 // TestCrashLosesNoAcceptedEvent posts events while killing the server with
 // SIGKILL at random moments and restarting it on the same state file.
-// Every event answered with 200 must reach its channel, and each kill may
+// Every event that got a 200 must reach its channel, and each kill may
 // cause at most one duplicate per channel: the message in flight.
 func TestCrashLosesNoAcceptedEvent(t *testing.T) {
 	if testing.Short() {
@@ -104,7 +104,7 @@ func TestCrashLosesNoAcceptedEvent(t *testing.T) {
 	}
 	accepted := posting.wait()
 	if accepted != crashEvents {
-		t.Fatalf("events answered with 200 = %d, want %d", accepted, crashEvents)
+		t.Fatalf("events that got a 200 = %d, want %d", accepted, crashEvents)
 	}
 
 	deadline := time.Now().Add(45 * time.Second)
@@ -161,8 +161,8 @@ func (c crashChannel) owns(token string) bool {
 	return false
 }
 
-// posting is a set of posters that send every event until it is answered
-// with 200, through refused connections and restarts.
+// posting is a set of posters that send every event until it gets a 200,
+// through refused connections and restarts.
 type posting struct {
 	wg       sync.WaitGroup
 	accepted atomic.Int64
@@ -191,14 +191,14 @@ func postAll(base string, events []crashtest.Event) *posting {
 	return p
 }
 
-// wait returns the number of events answered with 200 once every poster
-// is done.
+// wait returns the number of events that got a 200 once every poster is
+// done.
 func (p *posting) wait() int {
 	p.wg.Wait()
 	return int(p.accepted.Load())
 }
 
-// postUntilAccepted posts body until the server answers 200, as Frappe
+// postUntilAccepted posts body until the server responds 200, as Frappe
 // Cloud retries a failed delivery, and gives up after a minute.
 func postUntilAccepted(base string, body []byte) bool {
 	deadline := time.Now().Add(time.Minute)

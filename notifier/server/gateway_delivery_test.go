@@ -10,9 +10,9 @@ import (
 	"testing"
 )
 
-// gateway stands between fcnotify and a chat fake, as the platform's
-// edge would. While down it answers every request with 503, as a chat
-// platform in an outage does; while held it keeps each request until the
+// gateway is a proxy between fcnotify and a chat fake, as the platform's
+// edge would be. While down it responds to every request with 503, as a
+// chat platform in an outage does; while held it keeps each request until the
 // test releases it. Otherwise it passes requests on to the fake.
 type gateway struct {
 	srv   *httptest.Server

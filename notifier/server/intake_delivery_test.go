@@ -15,11 +15,11 @@ import (
 	"github.com/fcnotify/fcnotify/notifier/store"
 )
 
-// BenchmarkIntake measures the answer time of the webhook handler over
+// BenchmarkIntake measures the response time of the webhook handler over
 // loopback, one request at a time, with an empty outbox and with 10,000
 // messages pending in it. The clock stands still, so the backlog stays
 // pending while requests arrive. It reports the median, 99th percentile
-// and slowest answer in milliseconds, and the messages pending at the end
+// and slowest response in milliseconds, and the messages pending at the end
 // (outbox-pending). Run it with a fixed count, such as
 // -benchtime 2000x, so both cases see the same requests.
 func BenchmarkIntake(b *testing.B) {
@@ -33,24 +33,24 @@ func BenchmarkIntake(b *testing.B) {
 				b.Fatal(err)
 			}
 			client := &http.Client{Timeout: 10 * time.Second}
-			answers := make([]time.Duration, 0, b.N)
+			responses := make([]time.Duration, 0, b.N)
 
 			b.ResetTimer()
 			for _, ev := range events {
 				began := time.Now()
 				status, err := postWith(client, s.url, ev.Body)
-				answers = append(answers, time.Since(began))
+				responses = append(responses, time.Since(began))
 				if err != nil || status != 200 {
 					b.Fatalf("post: status %d, error %v", status, err)
 				}
 			}
 			b.StopTimer()
 
-			slices.Sort(answers)
+			slices.Sort(responses)
 			ms := func(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
-			b.ReportMetric(ms(answers[len(answers)/2]), "p50-ms")
-			b.ReportMetric(ms(answers[len(answers)*99/100]), "p99-ms")
-			b.ReportMetric(ms(answers[len(answers)-1]), "max-ms")
+			b.ReportMetric(ms(responses[len(responses)/2]), "p50-ms")
+			b.ReportMetric(ms(responses[len(responses)*99/100]), "p99-ms")
+			b.ReportMetric(ms(responses[len(responses)-1]), "max-ms")
 			b.ReportMetric(float64(pendingCount(b, s)), "outbox-pending")
 		})
 	}

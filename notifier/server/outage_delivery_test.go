@@ -100,7 +100,7 @@ func (s *outageStack) setDown(down bool) {
 }
 
 // postTimed posts body, fails the test unless it is accepted, and returns
-// how long the answer took.
+// how long the response took.
 func (s *outageStack) postTimed(body []byte) time.Duration {
 	s.t.Helper()
 	began := time.Now()
@@ -259,7 +259,7 @@ func TestHourLongOutageLosesNothing(t *testing.T) {
 		slowest = max(slowest, s.postTimed(ev.Body))
 		s.clock.Advance(time.Hour / outageEvents)
 	}
-	t.Logf("%d webhooks accepted during a simulated hour with both chats down; slowest answer %v",
+	t.Logf("%d webhooks accepted during a simulated hour with both chats down; slowest response %v",
 		outageEvents, slowest.Round(time.Microsecond))
 	s.waitQueued(outageEvents)
 	refused := s.slackGW.refused.Load() + s.discordGW.refused.Load()

@@ -160,7 +160,7 @@ func TestShutdownFinishesSendInFlight(t *testing.T) {
 	}
 
 	// Requests that arrive after the drain began are never accepted. The
-	// handler would answer 503, but http.Server.Shutdown, which starts
+	// handler would respond 503, but http.Server.Shutdown, which starts
 	// right after the drain, closes the listener and drops a request read
 	// after it, so the client sees a refused or closed connection instead.
 	// Frappe Cloud retries either.
