@@ -21,10 +21,12 @@ import (
 // fcnotifyPackage is built when no --bin is given.
 const fcnotifyPackage = "github.com/fcnotify/fcnotify/cmd/fcnotify"
 
-// buildBinary builds fcnotify into dir. It must run inside the module.
+// buildBinary builds fcnotify into dir as the Dockerfile does: static,
+// without cgo and without symbols. It must run inside the module.
 func buildBinary(ctx context.Context, dir string) (string, error) {
 	bin := filepath.Join(dir, "fcnotify")
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", bin, fcnotifyPackage)
+	cmd := exec.CommandContext(ctx, "go", "build", "-trimpath", "-ldflags", "-s -w", "-o", bin, fcnotifyPackage)
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	if err := cmd.Run(); err != nil {
 		return "", fmt.Errorf("build %s: %w (run inside the fcnotify module or pass --bin)", fcnotifyPackage, err)
