@@ -52,6 +52,11 @@ func (p *Processor) Process(ctx context.Context, it store.InboxItem) error {
 	data := view.Build(ev, tr, p.viewOptions(now))
 	inventory.Enrich(data, ev, site, siteKnown)
 	done.Messages = p.messages(log, ev, tr, data)
+	release, err := p.calmDown(ctx, log, ev, tr, data, &done)
+	if err != nil {
+		return err
+	}
+	defer release()
 
 	log.Debug("event processed", "kind", tr.Kind, "from", tr.From, "to", tr.To,
 		"team", ev.Team, "messages", len(done.Messages))

@@ -34,6 +34,9 @@ type Options struct {
 	// Inventory, when set, receives the snapshot rows of every event
 	// and tells scheduled events whether they still apply.
 	Inventory store.Inventory
+	// Calm configures the noise controls, which are off when Calm.Held
+	// is nil. RunReleaser releases what they hold.
+	Calm CalmOptions
 }
 
 // Processor processes the inbox. Create it with New; Run drives it.
@@ -41,6 +44,7 @@ type Processor struct {
 	Options
 	store store.Store
 	wakeC chan struct{}
+	hold  holdState
 }
 
 // New returns a Processor. It reads nothing until Run.

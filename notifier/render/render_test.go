@@ -12,8 +12,8 @@ import (
 	"github.com/fcnotify/fcnotify/notifier/config"
 )
 
-var builtinNames = []string{"bench-status", "deploy-status", "generic", "site-plan-change", "site-status",
-	"site-trial-expiry", "stuck-state"}
+var builtinNames = []string{"bench-status", "deploy-status", "digest", "generic", "group", "note",
+	"site-plan-change", "site-status", "site-trial-expiry", "stuck-state"}
 
 func TestNewNamesAndHas(t *testing.T) {
 	r := newTestRenderer(t, map[string]config.Template{"custom": {Text: "x"}})
