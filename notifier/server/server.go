@@ -21,6 +21,7 @@ import (
 	"github.com/fcnotify/fcnotify/notifier/process"
 	"github.com/fcnotify/fcnotify/notifier/receive"
 	"github.com/fcnotify/fcnotify/notifier/render"
+	"github.com/fcnotify/fcnotify/notifier/schedule"
 	"github.com/fcnotify/fcnotify/notifier/store"
 	"github.com/fcnotify/fcnotify/notifier/view"
 )
@@ -44,6 +45,7 @@ type Server struct {
 	store     *store.SQLite
 	handler   *receive.Handler
 	processor *process.Processor
+	scheduler *schedule.Scheduler
 	deliverer *deliver.Deliverer
 	registry  *prometheus.Registry
 }
@@ -90,13 +92,15 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 	s.processor = process.New(process.Options{
 		Store: st, Rules: compiled.Rules, Renderer: compiled.Renderer, Platforms: platforms,
 		View:       view.Options{DashboardURL: cfg.DashboardURL, Names: names(cfg)},
-		SourceZone: cfg.Time.SourceLocation, Clock: opts.Clock, Logger: opts.Logger,
+		SourceZone: cfg.Time.SourceLocation, Clock: opts.Clock, Logger: opts.Logger, Inventory: st,
 		Queued: func(chs []string) {
 			for _, ch := range chs {
 				s.deliverer.Wake(ch)
 			}
 		},
 	})
+
+	s.scheduler = newScheduler(cfg, compiled.Rules, st, opts, s.processor.Wake)
 
 	s.handler = receive.New(receive.Options{
 		Path: cfg.Webhook.Path, MaxBody: int64(cfg.Webhook.MaxBody), Secrets: secrets(cfg),
@@ -134,8 +138,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	wg.Add(2)
+	wg.Add(3)
 	go func() { defer wg.Done(); s.processor.Run(work) }()
+	go func() { defer wg.Done(); s.scheduler.Run(work) }()
 	go func() { defer wg.Done(); s.deliverer.Run(work) }()
 
 	serveErr := make(chan error, 1)

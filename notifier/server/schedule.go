@@ -1,0 +1,28 @@
+package server
+
+import (
+	"github.com/fcnotify/fcnotify/notifier/config"
+	"github.com/fcnotify/fcnotify/notifier/rules"
+	"github.com/fcnotify/fcnotify/notifier/schedule"
+	"github.com/fcnotify/fcnotify/notifier/store"
+	"github.com/fcnotify/fcnotify/notifier/view"
+)
+
+// newScheduler builds the scheduler of trial reminders and stuck-state
+// alerts from the schedule section. wake tells the processor that
+// scheduled events are waiting.
+func newScheduler(cfg *config.Config, engine *rules.Engine, st store.Schedule, opts Options, wake func()) *schedule.Scheduler {
+	return schedule.New(schedule.Options{
+		Store:        st,
+		Rules:        engine,
+		View:         view.Options{DashboardURL: cfg.DashboardURL, Names: names(cfg)},
+		Interval:     cfg.Schedule.Tick.Duration(),
+		ReminderDays: cfg.Schedule.TrialReminders,
+		ReminderTime: cfg.Schedule.ReminderOffset,
+		DisplayZone:  cfg.Time.DisplayLocation,
+		SourceZone:   cfg.Time.SourceLocation,
+		Clock:        opts.Clock,
+		Logger:       opts.Logger,
+		Wake:         wake,
+	})
+}
