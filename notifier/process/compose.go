@@ -67,11 +67,11 @@ func (d *decider) composeGroup(members []*item, g *rules.Grouping) *item {
 }
 
 // composeDigest returns the item of a digest of messages held for quiet
-// hours. Each listed item is the data of one message, with count, noun,
-// first and last set as a group's are, so one template line reads both.
-func (d *decider) composeDigest(items []*item, since time.Time) *item {
+// hours, the first of them received at since, about events events. Each
+// listed item is the data of one message, with count, noun, first and
+// last set as a group's are, so one template line reads both.
+func (d *decider) composeDigest(items []*item, since time.Time, events int) *item {
 	list := make([]any, len(items))
-	events := 0
 	for i, it := range items {
 		data := maps.Clone(it.Data)
 		if _, grouped := data["count"]; !grouped {
@@ -80,7 +80,6 @@ func (d *decider) composeDigest(items []*item, since time.Time) *item {
 			data["first"], data["last"] = it.Received, it.Received
 			data["rule"] = it.Rule
 		}
-		events += intOf(data["count"])
 		list[i] = data
 	}
 

@@ -10,6 +10,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+
 	"github.com/fcnotify/fcnotify/internal/fakeclock"
 	"github.com/fcnotify/fcnotify/notifier"
 	"github.com/fcnotify/fcnotify/notifier/config"
@@ -33,27 +36,34 @@ type harness struct {
 	p      *Processor
 	cfg    *config.Config
 	canned map[string]ChannelCalm
+	// metrics counts across restarts.
+	metrics *CalmMetrics
 }
 
-// harnessConfig is the configuration of every harness: two console
-// channels, ops and devs, and the rules a test gives.
-func harnessConfig(rulesYAML string) string {
-	return `
+// defaultChannels are two console channels, ops and devs.
+const defaultChannels = `
 channels:
   ops: {console: {}}
   devs: {console: {}}
-` + rulesYAML
-}
+`
 
 func newHarness(t *testing.T, rulesYAML string, channels map[string]ChannelCalm) *harness {
 	t.Helper()
+	return newHarnessWith(t, defaultChannels, rulesYAML, channels)
+}
+
+// newHarnessWith starts a harness with the given channels section, which
+// must define ops and devs as console channels.
+func newHarnessWith(t *testing.T, channelsYAML, rulesYAML string, channels map[string]ChannelCalm) *harness {
+	t.Helper()
 	h := &harness{t: t, ctx: context.Background(), clock: fakeclock.New(t0), canned: channels,
 		path: filepath.Join(t.TempDir(), "fcnotify.db")}
-	cfg, err := config.Parse([]byte(harnessConfig(rulesYAML)), "calm.yaml")
+	cfg, err := config.Parse([]byte(channelsYAML+rulesYAML), "calm.yaml")
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
 	h.cfg = cfg
+	h.metrics = NewCalmMetrics(prometheus.NewRegistry())
 	h.open()
 	return h
 }
@@ -87,7 +97,7 @@ func (h *harness) open() {
 		Platforms:  map[string]notifier.Platform{"ops": notifier.PlatformConsole, "devs": notifier.PlatformConsole},
 		View:       view.Options{DashboardURL: "https://fc.example/dashboard"},
 		SourceZone: time.UTC, Clock: h.clock, Logger: slog.New(slog.DiscardHandler),
-		Calm: CalmOptions{Held: st, Mutes: st, Channels: channels},
+		Calm: CalmOptions{Held: st, Mutes: st, Channels: channels, Metrics: h.metrics},
 	})
 }
 
@@ -168,4 +178,13 @@ func checkTitles(t *testing.T, got []string, want ...string) {
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Errorf("messages =\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
+}
+
+// counterValue reads a counter.
+func counterValue(c prometheus.Counter) float64 {
+	var m dto.Metric
+	if err := c.Write(&m); err != nil {
+		panic(err)
+	}
+	return m.GetCounter().GetValue()
 }

@@ -3,6 +3,7 @@ package process
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"time"
 
 	"github.com/fcnotify/fcnotify/notifier/rules"
@@ -238,21 +239,23 @@ func (d *decider) growGroup(livingKey string, members []*item, g *rules.Grouping
 }
 
 // releaseQuiet sends the messages held for one quiet time of a channel:
-// one message as it is, more as one digest. Several messages about one
-// document with the same rule are listed once, with the latest status
-// and the statuses before it as history.
+// one message as it is, more as one digest in the order their events
+// arrived. Several messages about one document with the same rule are
+// listed once, with the latest status and the statuses before it as
+// history.
 func (d *decider) releaseQuiet(items []*item) error {
+	slices.SortStableFunc(items, func(a, b *item) int { return a.Received.Compare(b.Received) })
+	events := 0
+	for _, it := range items {
+		events += max(1, intOf(it.Data["count"]))
+	}
+	since := items[0].Received
+
 	items = collapseDocuments(items)
 	if len(items) == 1 {
 		return d.deliver(items[0])
 	}
-	since := items[0].Received
-	for _, it := range items {
-		if !it.Received.IsZero() && (since.IsZero() || it.Received.Before(since)) {
-			since = it.Received
-		}
-	}
-	d.queue(d.composeDigest(items, since))
+	d.queue(d.composeDigest(items, since, events))
 	return nil
 }
 
