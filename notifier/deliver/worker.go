@@ -121,7 +121,7 @@ func (w *worker) deliver(ctx, hard context.Context, m store.OutboxMessage) bool 
 	}
 
 	sendCtx, cancel := context.WithTimeout(hard, w.d.opts.Timeout)
-	receipt, err := w.ch.Sender.Send(sendCtx, &m.Message)
+	receipt, err := w.send(sendCtx, m)
 	cancel()
 
 	now := w.d.opts.Clock.Now()
