@@ -70,8 +70,8 @@ func (s *changeSender) log() string {
 // plainSender can only post.
 type plainSender struct{ changeSender }
 
-func (plainSender) CanEdit() bool  { return false }
-func (plainSender) CanReply() bool { return false }
+func (*plainSender) CanEdit() bool  { return false }
+func (*plainSender) CanReply() bool { return false }
 
 // queueLinked queues titles in one transaction: the first as a post, the
 // others linked to it with mode.
