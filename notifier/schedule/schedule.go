@@ -13,6 +13,7 @@ import (
 	"context"
 	"errors"
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/fcnotify/fcnotify/notifier"
@@ -58,15 +59,18 @@ type Options struct {
 	Wake func()
 }
 
-// Scheduler runs the ticks. Create it with New. Tick may be called
-// directly, but not concurrently with itself or with Run.
+// Scheduler runs the ticks. Create it with New. Tick is safe for
+// concurrent use, also while Run ticks: ticks that overlap queue each
+// event once.
 type Scheduler struct {
 	opts Options
 	// lastErr is the text of the last tick's error, so a failure that
-	// repeats every tick is logged once.
+	// repeats every tick is logged once. Only Run uses it.
 	lastErr string
-	// failures holds the rules and stays whose condition failed and was
-	// logged.
+
+	// mu guards failures, the rules and stays whose condition failed and
+	// was logged.
+	mu       sync.Mutex
 	failures map[string]bool
 }
 

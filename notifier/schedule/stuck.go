@@ -101,6 +101,8 @@ const maxFailures = 10_000
 // stay, because the scheduler evaluates it again at every tick.
 func (s *Scheduler) logConditionError(rule string, doc store.InventoryRow, err error) {
 	key := rule + "|" + doc.Doctype + "|" + doc.Name + "|" + doc.StatusSince.String()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	if s.failures[key] {
 		return
 	}
