@@ -24,6 +24,8 @@ const (
 //     message, or 404 code 10008 for an unknown message.
 //   - POST /api/v10/channels/{id}/messages and PATCH …/messages/{id} need
 //     "Authorization: Bot <token>".
+//   - POST /api/v10/channels/{id}/messages/{id}/threads starts a thread
+//     from a message (a bot call); see startThread.
 //
 // Errors carry Discord's JSON codes. A wrong webhook id gets 404 code
 // 10015 and a wrong webhook token 401 code 50027. A wrong bot token gets
@@ -37,21 +39,26 @@ type Discord struct {
 	*server
 	pace *fixedWindow
 
-	// msgMu guards nextID and messages.
+	// msgMu guards nextID, messages and threads.
 	msgMu    sync.Mutex
 	nextID   int64
 	messages map[string]string
+	// threads maps the id of a thread started from a message, which is
+	// the message's id, to the channel of that message.
+	threads map[string]string
 }
 
 // NewDiscord starts a fake Discord server that the test's cleanup closes.
 func NewDiscord(t testing.TB, opts ...Option) *Discord {
 	t.Helper()
-	d := &Discord{pace: newFixedWindow(5, 2*time.Second), nextID: 1300000000000000000, messages: make(map[string]string)}
+	d := &Discord{pace: newFixedWindow(5, 2*time.Second), nextID: 1300000000000000000, messages: make(map[string]string),
+		threads: make(map[string]string)}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/webhooks/{id}/{token}", d.executeWebhook)
 	mux.HandleFunc("PATCH /api/webhooks/{id}/{token}/messages/{message}", d.editWebhookMessage)
 	mux.HandleFunc("POST /api/v10/channels/{channel}/messages", d.createMessage)
 	mux.HandleFunc("PATCH /api/v10/channels/{channel}/messages/{message}", d.editMessage)
+	mux.HandleFunc("POST /api/v10/channels/{channel}/messages/{message}/threads", d.startThread)
 	mux.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) {
 		writeDiscordError(w, http.StatusNotFound, 0, "404: Not Found")
 	})
