@@ -28,12 +28,12 @@ type Replier interface {
 }
 
 // send delivers one message: an edit of or a reply to the message it is
-// linked to, or else a new message. An edit or reply whose root message
-// was never sent, or that the platform rejects for good (the root was
-// deleted, say), is posted as a new message, and later edits and replies
-// of the same root then change that one. Messages are taken in queue
-// order, so a root message of the same channel is always done before
-// its edits are tried.
+// linked to, or else a new message. An edit or reply is posted as a new
+// message when its root message was never sent, or when the platform
+// rejects it for good, as it does when the root was deleted. Later edits
+// and replies of that root then change the new message. Messages are
+// taken in queue order, so a root message of the same channel is always
+// done before its edits are tried.
 func (w *worker) send(ctx context.Context, m store.OutboxMessage) (notifier.Receipt, error) {
 	links, ok := w.d.opts.Store.(linkStore)
 	if !ok {
@@ -66,8 +66,8 @@ func (w *worker) send(ctx context.Context, m store.OutboxMessage) (notifier.Rece
 	return w.repost(ctx, links, link, m)
 }
 
-// change edits the root message or replies to it. A sender that cannot
-// do what the link asks posts a new message.
+// change edits the root message or replies to it. A sender that can do
+// neither posts a new message.
 func (w *worker) change(ctx context.Context, link store.MessageLink, msg *notifier.Message) (notifier.Receipt, error) {
 	switch link.Mode {
 	case store.LinkEdit:
