@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 	_ "time/tzdata" // zone data for time.source_zone and display_zone on hosts without it
 
 	"github.com/spf13/cobra"
@@ -62,6 +63,7 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newCheckCommand(g),
 		newRenderCommand(g),
 		newDeliveriesCommand(g),
+		newSitesCommand(g, time.Now),
 		newVersionCommand(),
 	)
 	return root
