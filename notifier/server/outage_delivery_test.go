@@ -199,7 +199,11 @@ func TestBacklogLimitWhileChatsAreDown(t *testing.T) {
 		// Backlogs are checked every 10 seconds.
 		s.clock.Advance(10 * time.Second)
 		for _, channel := range []string{"ops", "devs"} {
-			s.waitFor(channel+" trimmed", func() bool { return len(s.messages(channel, store.StateFailed)) == round.wantFailed })
+			// The warning is logged just after the trim is committed.
+			s.waitFor(channel+" trimmed", func() bool {
+				return len(s.messages(channel, store.StateFailed)) == round.wantFailed &&
+					len(trimLines(s.logs.String(), channel)) == len(round.wantTrims)
+			})
 
 			failed, pending := s.messages(channel, store.StateFailed), s.messages(channel, store.StatePending)
 			if len(pending) != round.wantPending {

@@ -111,6 +111,21 @@ func outbox(t *testing.T, path string) []store.OutboxMessage {
 	return msgs
 }
 
+// waitRefused waits until connections to addr are refused.
+func waitRefused(t *testing.T, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		conn, err := net.DialTimeout("tcp", addr, time.Second)
+		if err != nil {
+			return
+		}
+		conn.Close()
+		time.Sleep(2 * time.Millisecond)
+	}
+	t.Fatalf("%s still accepts connections", addr)
+}
+
 // inboxRows returns the number of webhooks in the inbox, processed or not.
 func inboxRows(t *testing.T, path string) int {
 	t.Helper()
@@ -158,6 +173,9 @@ func TestShutdownFinishesSendInFlight(t *testing.T) {
 	if !p.WaitLog(`msg="shutting down"`, 10*time.Second) {
 		t.Fatalf("no shutdown line in the log:\n%s", p.Log())
 	}
+	// The listener closes when http.Server.Shutdown starts, after the
+	// handler began to drain.
+	waitRefused(t, b.addr)
 
 	// Requests that arrive after the drain began are never accepted. The
 	// handler would respond 503, but http.Server.Shutdown, which starts
