@@ -93,6 +93,8 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 		Store: st, Rules: compiled.Rules, Renderer: compiled.Renderer, Platforms: platforms,
 		View:       view.Options{DashboardURL: cfg.DashboardURL, Names: names(cfg)},
 		SourceZone: cfg.Time.SourceLocation, Clock: opts.Clock, Logger: opts.Logger, Inventory: st,
+		Calm: process.CalmOptions{Held: st, Mutes: st, Channels: calmChannels(cfg, channels),
+			Metrics: process.NewCalmMetrics(s.registry)},
 		Queued: func(chs []string) {
 			for _, ch := range chs {
 				s.deliverer.Wake(ch)
@@ -138,8 +140,9 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	wg.Add(3)
+	wg.Add(4)
 	go func() { defer wg.Done(); s.processor.Run(work) }()
+	go func() { defer wg.Done(); s.processor.RunReleaser(work) }()
 	go func() { defer wg.Done(); s.scheduler.Run(work) }()
 	go func() { defer wg.Done(); s.deliverer.Run(work) }()
 
