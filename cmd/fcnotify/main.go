@@ -64,6 +64,8 @@ func newRootCommand(stdout, stderr io.Writer) *cobra.Command {
 		newRenderCommand(g),
 		newDeliveriesCommand(g),
 		newSitesCommand(g, time.Now),
+		newMuteCommand(g, time.Now),
+		newMutesCommand(g, time.Now),
 		newVersionCommand(),
 	)
 	return root
