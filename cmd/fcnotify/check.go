@@ -33,6 +33,9 @@ func newCheckCommand(g *globalFlags) *cobra.Command {
 				fmt.Fprintln(cmd.ErrOrStderr(), problems)
 				return exitError{code: 2}
 			}
+			for _, w := range compiled.CalmWarnings() {
+				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w.Error())
+			}
 
 			fmt.Fprintf(cmd.OutOrStdout(), "%s: ok: %d channels, %d rules, %d templates\n",
 				cfg.File, len(cfg.Channels), len(cfg.Rules), len(compiled.Renderer.Names()))

@@ -115,3 +115,31 @@ func TestMuteCommandRegistered(t *testing.T) {
 		t.Errorf("mute --help does not list --group and --for:\n%s", stdout)
 	}
 }
+
+func TestCheckWarnsAboutEditsOnWebhooks(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "fcnotify.yaml")
+	cfg := `channels:
+  ops: {slack: {webhook_url: "https://hooks.slack.example/services/T0/B0/x"}}
+rules:
+  - name: deploys
+    match: {event: Bench Deploy Status Update}
+    notify: [ops]
+    update: true
+`
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	stdout, stderr, err := run("check", "--config", path)
+	if err != nil {
+		t.Fatalf("check failed: %v\n%s", err, stderr)
+	}
+	wantOut := path + ": ok: 1 channels, 1 rules, "
+	if !strings.HasPrefix(stdout, wantOut) {
+		t.Errorf("stdout = %q, want it to start with %q", stdout, wantOut)
+	}
+	wantErr := "warning: " + path + `:7: rules[0].update: channel "ops" is a Slack incoming webhook, which cannot edit messages: it gets a new message for each change (hint: use a bot token and channel to edit messages)` + "\n"
+	if stderr != wantErr {
+		t.Errorf("stderr =\n%s\nwant\n%s", stderr, wantErr)
+	}
+}
