@@ -274,6 +274,7 @@ func TestHourLongOutageLosesNothing(t *testing.T) {
 
 	// After recovery the head of each queue waits for its last backoff, at
 	// most 5 minutes, and the rest follow at the platforms' pace.
+	idle := s.idleWaiters()
 	s.setDown(false)
 	recovered := s.clock.Now()
 	deadline := time.Now().Add(2 * time.Minute)
@@ -282,10 +283,10 @@ func TestHourLongOutageLosesNothing(t *testing.T) {
 		if time.Now().After(deadline) {
 			t.Fatalf("chat requests after the outage = %d, want %d", received(), 2*outageEvents)
 		}
-		// The clock moves to the next timer only while the processor and
-		// both delivery workers wait on one, so the simulated time is
-		// what the pace and backoff make it.
-		if s.clock.Waiters() < 3 {
+		// The clock moves to the next timer only while every goroutine
+		// that waits on the clock does, as before the recovery, so the
+		// simulated time is what the pace and backoff make it.
+		if s.clock.Waiters() < idle {
 			time.Sleep(50 * time.Microsecond)
 			continue
 		}
@@ -315,6 +316,28 @@ func TestHourLongOutageLosesNothing(t *testing.T) {
 		t.Errorf("dead-lettered messages = %d, want 0", n)
 	}
 	s.checkNoSecrets()
+}
+
+// idleWaiters returns the number of timers pending on the clock once it
+// stays the same for 20 ms: every goroutine that waits on the clock is
+// then idle.
+func (s *outageStack) idleWaiters() int {
+	s.t.Helper()
+	last, stable := -1, 0
+	for range 2000 {
+		n := s.clock.Waiters()
+		if n == last {
+			stable++
+		} else {
+			last, stable = n, 0
+		}
+		if stable == 20 {
+			return n
+		}
+		time.Sleep(time.Millisecond)
+	}
+	s.t.Fatal("the number of clock timers never settled")
+	return 0
 }
 
 func firstDifference(a, b []string) int {
