@@ -74,7 +74,7 @@ func (e *env) restart(now time.Time) {
 	e.sched = New(opts)
 }
 
-func compileRules(t *testing.T, rulesYAML string) *rules.Engine {
+func compileRules(t testing.TB, rulesYAML string) *rules.Engine {
 	t.Helper()
 	cfg, err := config.Parse([]byte("channels:\n  ops: {console: {}}\n"+rulesYAML), "test.yaml")
 	if err != nil {

@@ -38,24 +38,15 @@ func (s *Scheduler) remindTrials(ctx context.Context, now time.Time) (int, error
 		return 0, nil
 	}
 
-	queued := 0
-	for _, days := range s.opts.ReminderDays {
-		end := addDays(today, days).Format(notifier.DateLayout)
-		n, err := s.drainTrials(ctx, end, days, func(site store.InventoryRow) (store.TrialReminder, error) {
-			it, err := inventory.TrialReminder(site, days, now)
-			if err != nil {
-				return store.TrialReminder{}, err
-			}
-			s.opts.Logger.Info("trial reminder due", "site", site.Name, "team", site.Team,
-				"trial_end", site.TrialEnd, "days_left", days)
-			return store.TrialReminder{Site: site.Name, TrialEnd: site.TrialEnd, Days: days, Event: &it, At: now}, nil
-		})
-		queued += n
+	return s.drainDay(ctx, today, func(site store.InventoryRow, days int) (store.TrialReminder, error) {
+		it, err := inventory.TrialReminder(site, days, now)
 		if err != nil {
-			return queued, err
+			return store.TrialReminder{}, err
 		}
-	}
-	return queued, nil
+		s.opts.Logger.Info("trial reminder due", "site", site.Name, "team", site.Team,
+			"trial_end", site.TrialEnd, "days_left", days)
+		return store.TrialReminder{Site: site.Name, TrialEnd: site.TrialEnd, Days: days, Event: &it, At: now}, nil
+	})
 }
 
 // settlePastDays records the reminders of the days after the saved day
@@ -104,45 +95,45 @@ func (s *Scheduler) settlePastDays(ctx context.Context, today time.Time) error {
 // were never due, and are recorded without a log line.
 func (s *Scheduler) skipDay(ctx context.Context, day time.Time) error {
 	dayEnd := addDays(day, 1)
-	for _, days := range s.opts.ReminderDays {
-		end := addDays(day, days).Format(notifier.DateLayout)
-		_, err := s.drainTrials(ctx, end, days, func(site store.InventoryRow) (store.TrialReminder, error) {
-			if site.TrialSince.Before(dayEnd) {
-				s.opts.Logger.Warn("trial reminder skipped because its day passed while fcnotify was not running",
-					"site", site.Name, "team", site.Team, "trial_end", site.TrialEnd, "days_left", days,
-					"day", day.Format(notifier.DateLayout))
-			}
-			return store.TrialReminder{Site: site.Name, TrialEnd: site.TrialEnd, Days: days, At: s.opts.Clock.Now()}, nil
-		})
-		if err != nil {
-			return err
+	at := s.opts.Clock.Now()
+	_, err := s.drainDay(ctx, day, func(site store.InventoryRow, days int) (store.TrialReminder, error) {
+		if site.TrialSince.Before(dayEnd) {
+			s.opts.Logger.Warn("trial reminder skipped because its day passed while fcnotify was not running",
+				"site", site.Name, "team", site.Team, "trial_end", site.TrialEnd, "days_left", days,
+				"day", day.Format(notifier.DateLayout))
 		}
-	}
-	return nil
+		return store.TrialReminder{Site: site.Name, TrialEnd: site.TrialEnd, Days: days, At: at}, nil
+	})
+	return err
 }
 
-// drainTrials reads the sites whose trial ends on end and that have no
-// reminder recorded for days, turns each into a reminder with build, and
-// records them, batch after batch. It returns how many events it
-// queued.
-func (s *Scheduler) drainTrials(ctx context.Context, end string, days int, build func(store.InventoryRow) (store.TrialReminder, error)) (int, error) {
+// drainDay reads the sites with a reminder due on day and none recorded,
+// for every reminder day, turns each into a reminder with build, and
+// records them in one transaction, batch after batch. It returns how
+// many events it queued.
+func (s *Scheduler) drainDay(ctx context.Context, day time.Time, build func(site store.InventoryRow, days int) (store.TrialReminder, error)) (int, error) {
 	queued := 0
 	for range maxBatches {
-		sites, err := s.opts.Store.TrialsEndingOn(ctx, end, days, batchSize)
-		if err != nil {
-			return queued, err
-		}
-		reminders := make([]store.TrialReminder, 0, len(sites))
-		for _, site := range sites {
-			r, err := build(site)
+		var reminders []store.TrialReminder
+		more := false
+		for _, days := range s.opts.ReminderDays {
+			end := addDays(day, days).Format(notifier.DateLayout)
+			sites, err := s.opts.Store.TrialsEndingOn(ctx, end, days, batchSize)
 			if err != nil {
 				return queued, err
 			}
-			reminders = append(reminders, r)
+			more = more || len(sites) == batchSize
+			for _, site := range sites {
+				r, err := build(site, days)
+				if err != nil {
+					return queued, err
+				}
+				reminders = append(reminders, r)
+			}
 		}
 		n, err := s.opts.Store.QueueReminders(ctx, reminders)
 		queued += n
-		if err != nil || len(sites) < batchSize {
+		if err != nil || !more {
 			return queued, err
 		}
 	}

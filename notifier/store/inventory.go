@@ -127,6 +127,12 @@ const inventoryColumns = `doctype, name, kind, status, previous_status, status_s
 	plan, plan_at, trial_end, trial_since, release_group, bench, cluster, server, deploy,
 	event, data, modified, last_seen, archived`
 
+// inventoryColumnsWithoutData reads an empty data column, for queries
+// whose callers do not use the last event's data.
+const inventoryColumnsWithoutData = `doctype, name, kind, status, previous_status, status_since, team,
+	plan, plan_at, trial_end, trial_since, release_group, bench, cluster, server, deploy,
+	event, x'' AS data, modified, last_seen, archived`
+
 // Snapshot returns the inventory row of a document.
 func (s *SQLite) Snapshot(ctx context.Context, doctype, name string) (InventoryRow, bool, error) {
 	row := s.read.QueryRowContext(ctx, `SELECT `+inventoryColumns+`

@@ -139,8 +139,10 @@ func (s *SQLite) TrialsEndingOn(ctx context.Context, day string, days, limit int
 
 // trialsEndingQuery repeats the partial index's conditions so that
 // SQLite can use inventory_trial. It has no ORDER BY: sorting by name
-// would make SQLite walk every site in the primary key instead.
-const trialsEndingQuery = `SELECT ` + inventoryColumns + ` FROM inventory i
+// would make SQLite walk every site in the primary key instead. It
+// leaves out the last event's data, which reminders do not use and
+// which is the largest column.
+const trialsEndingQuery = `SELECT ` + inventoryColumnsWithoutData + ` FROM inventory i
 	WHERE i.trial_end = ? AND i.trial_end != '' AND i.archived = 0 AND i.doctype = 'Site'
 	AND NOT EXISTS (SELECT 1 FROM trial_reminders r
 		WHERE r.site = i.name AND r.trial_end = i.trial_end AND r.days = ?)
@@ -148,26 +150,39 @@ const trialsEndingQuery = `SELECT ` + inventoryColumns + ` FROM inventory i
 
 // QueueReminders records reminders and accepts their events.
 func (s *SQLite) QueueReminders(ctx context.Context, reminders []TrialReminder) (int, error) {
+	if len(reminders) == 0 {
+		return 0, nil
+	}
 	accepted := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		accepted = 0
+		record, err := tx.PrepareContext(ctx, `INSERT INTO trial_reminders (site, trial_end, days, state, at)
+			SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM inventory
+				WHERE doctype = 'Site' AND name = ? AND trial_end = ? AND archived = 0)
+			ON CONFLICT DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer record.Close()
+		inbox, err := prepareInbox(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer inbox.Close()
+
 		for _, r := range reminders {
 			state := ReminderQueued
 			if r.Event == nil {
 				state = ReminderSkipped
 			}
-			res, err := tx.ExecContext(ctx, `INSERT INTO trial_reminders (site, trial_end, days, state, at)
-				SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM inventory
-					WHERE doctype = 'Site' AND name = ? AND trial_end = ? AND archived = 0)
-				ON CONFLICT DO NOTHING`,
-				r.Site, r.TrialEnd, r.Days, state, r.At.UnixNano(), r.Site, r.TrialEnd)
+			res, err := record.ExecContext(ctx, r.Site, r.TrialEnd, r.Days, state, r.At.UnixNano(), r.Site, r.TrialEnd)
 			if err != nil {
 				return fmt.Errorf("record reminder of site %q: %w", r.Site, err)
 			}
 			if n, _ := res.RowsAffected(); n == 0 || r.Event == nil {
 				continue
 			}
-			ok, err := insertInbox(ctx, tx, *r.Event)
+			ok, err := insertInbox(ctx, inbox, *r.Event)
 			if err != nil {
 				return fmt.Errorf("queue reminder of site %q: %w", r.Site, err)
 			}
@@ -234,23 +249,36 @@ func placeholders(n int) string {
 
 // QueueStuckAlerts records alerts and accepts their events.
 func (s *SQLite) QueueStuckAlerts(ctx context.Context, alerts []StuckAlert) (int, error) {
+	if len(alerts) == 0 {
+		return 0, nil
+	}
 	accepted := 0
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
 		accepted = 0
+		record, err := tx.PrepareContext(ctx, `INSERT INTO stuck_alerts (doctype, name, status_since, rule, at)
+			SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM inventory
+				WHERE doctype = ? AND name = ? AND status_since = ? AND archived = 0)
+			ON CONFLICT DO NOTHING`)
+		if err != nil {
+			return err
+		}
+		defer record.Close()
+		inbox, err := prepareInbox(ctx, tx)
+		if err != nil {
+			return err
+		}
+		defer inbox.Close()
+
 		for _, a := range alerts {
 			since := toNanos(a.StatusSince)
-			res, err := tx.ExecContext(ctx, `INSERT INTO stuck_alerts (doctype, name, status_since, rule, at)
-				SELECT ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM inventory
-					WHERE doctype = ? AND name = ? AND status_since = ? AND archived = 0)
-				ON CONFLICT DO NOTHING`,
-				a.Doctype, a.Name, since, a.Rule, a.At.UnixNano(), a.Doctype, a.Name, since)
+			res, err := record.ExecContext(ctx, a.Doctype, a.Name, since, a.Rule, a.At.UnixNano(), a.Doctype, a.Name, since)
 			if err != nil {
 				return fmt.Errorf("record alert of rule %q for %s %q: %w", a.Rule, a.Doctype, a.Name, err)
 			}
 			if n, _ := res.RowsAffected(); n == 0 {
 				continue
 			}
-			ok, err := insertInbox(ctx, tx, a.Event)
+			ok, err := insertInbox(ctx, inbox, a.Event)
 			if err != nil {
 				return fmt.Errorf("queue alert of rule %q for %s %q: %w", a.Rule, a.Doctype, a.Name, err)
 			}
@@ -263,13 +291,16 @@ func (s *SQLite) QueueStuckAlerts(ctx context.Context, alerts []StuckAlert) (int
 	return accepted, err
 }
 
+func prepareInbox(ctx context.Context, tx *sql.Tx) (*sql.Stmt, error) {
+	return tx.PrepareContext(ctx, `INSERT INTO inbox (digest, endpoint, team, body, received)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING`)
+}
+
 // insertInbox adds a synthetic event to the inbox and reports whether it
 // is new: its digest is derived from what it reports, so a second insert
 // of the same event is a duplicate.
-func insertInbox(ctx context.Context, tx *sql.Tx, it InboxItem) (bool, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO inbox (digest, endpoint, team, body, received)
-		VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING`,
-		it.Digest, it.Endpoint, it.Team, it.Body, it.Received.UnixNano())
+func insertInbox(ctx context.Context, stmt *sql.Stmt, it InboxItem) (bool, error) {
+	res, err := stmt.ExecContext(ctx, it.Digest, it.Endpoint, it.Team, it.Body, it.Received.UnixNano())
 	if err != nil {
 		return false, err
 	}
