@@ -142,9 +142,15 @@ func (w *worker) deliver(ctx, hard context.Context, m store.OutboxMessage) bool 
 		return true
 	}
 
+	// An outage fails every attempt: warn on the first, count the rest
+	// and keep them at debug level so the log stays readable.
 	w.d.opts.Metrics.retried(w.ch.Name, notifier.ClassOf(err))
-	w.log.Warn("send failed, will retry", "message_id", m.ID, "document", m.Document,
-		"attempt", attempts, "retry_in", decision.Wait, "err", err)
+	level := slog.LevelDebug
+	if attempts == 1 {
+		level = slog.LevelWarn
+	}
+	w.log.Log(context.Background(), level, "send failed, will retry", "message_id", m.ID,
+		"document", m.Document, "attempt", attempts, "retry_in", decision.Wait, "err", err)
 	if err := w.d.opts.Store.MarkRetry(context.WithoutCancel(hard), m.ID, attempts,
 		now.Add(decision.Wait), err.Error()); err != nil {
 		w.log.Error("record retry failed", "message_id", m.ID, "err", err)
