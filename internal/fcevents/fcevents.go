@@ -68,10 +68,21 @@ type Deploy struct {
 // DeployStatus returns a Bench Deploy Status Update body. A Failure
 // carries a build error and no build end, as Frappe Cloud sends it.
 func DeployStatus(d Deploy, status string, modified time.Time) []byte {
+	return deployStatus(d, status, modified, 0)
+}
+
+// DeployRepeat returns the body of a build step that sends the deploy
+// again unchanged: the same modified time and status, with idx set, so
+// the body is not byte-identical to the first.
+func DeployRepeat(d Deploy, status string, modified time.Time, idx int) []byte {
+	return deployStatus(d, status, modified, idx)
+}
+
+func deployStatus(d Deploy, status string, modified time.Time, idx int) []byte {
 	data := map[string]any{
 		"doctype": "Deploy Candidate Build", "name": d.Name, "owner": "ops@example.com",
 		"creation": "2026-08-19 09:12:30.551208", "modified": modified.Format(modifiedLayout),
-		"modified_by": "ops@example.com", "docstatus": 0, "idx": 0,
+		"modified_by": "ops@example.com", "docstatus": 0, "idx": idx,
 		"status": status, "deployed": nil, "build_start": nil, "build_end": nil,
 		"build_duration": nil, "build_error": "", "group": d.Group, "retry_count": 0,
 		"team": d.Team, "deploy_candidate": d.Candidate,
