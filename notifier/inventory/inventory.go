@@ -236,7 +236,7 @@ func setTrial(row *store.InventoryRow, end string, at time.Time) {
 }
 
 // setText replaces a text field only with a value the event carries, so
-// an event that leaves a field out keeps what an earlier one said.
+// an event that leaves a field out keeps the value of an earlier one.
 func setText(field *string, value string) {
 	if value != "" {
 		*field = value

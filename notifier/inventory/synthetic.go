@@ -31,8 +31,9 @@ const (
 	ScheduledStuck = "stuck"
 )
 
-// Scheduled says what a scheduled event is for. It travels in the
-// event body under "scheduled", beside "event" and "data".
+// Scheduled identifies the trial or the stay that a scheduled event is
+// about. It travels in the event body under "scheduled", beside "event"
+// and "data".
 type Scheduled struct {
 	Kind string `json:"kind"`
 
@@ -85,12 +86,13 @@ func TrialReminder(site store.InventoryRow, days int, at time.Time) (store.Inbox
 	return item("trial|"+name, body{Event: EventTrialExpiry, Data: data, Scheduled: scheduled}, site.Team, at)
 }
 
-// StuckAlert returns the event of a stuck-state alert: the document's
-// last event again, its data extended with stuck_for (how long the
-// document has held its status, in Frappe Cloud's H:MM:SS form), since
-// (when the stay began, in zone and Frappe Cloud's datetime form) and
-// team when the event carried none. Its digest is derived from the rule
-// and the stay, so the alert is accepted once per stay.
+// StuckAlert returns the event of a stuck-state alert, which is the
+// document's last event again with three more data fields. stuck_for is
+// how long the document has held its status, in Frappe Cloud's H:MM:SS
+// form. since is when the stay began, in zone and Frappe Cloud's
+// datetime form. team is the inventory's team, added when the event
+// carried none. The digest is derived from the rule and the stay, so the
+// alert is accepted once per stay.
 func StuckAlert(doc store.InventoryRow, rule string, now time.Time, zone *time.Location) (store.InboxItem, error) {
 	data := map[string]any{}
 	if len(doc.Data) > 0 {

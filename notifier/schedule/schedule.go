@@ -26,7 +26,7 @@ import (
 const batchSize = 1000
 
 // maxBatches bounds the queries of one kind in a tick, so a tick ends
-// even if the store kept returning rows; the next tick goes on.
+// even if the store kept returning rows. The next tick goes on.
 const maxBatches = 100
 
 // Options configures a Scheduler.
@@ -34,8 +34,8 @@ type Options struct {
 	Store store.Schedule
 	// Rules provides the rules with `for:`.
 	Rules *rules.Engine
-	// View is what `when:` conditions of rules with `for:` see beyond the
-	// event; its Now is set at each tick.
+	// View holds the dashboard URL and display names that `when:`
+	// conditions of rules with `for:` see. Its Now is set at each tick.
 	View view.Options
 
 	// Interval is the time between ticks, default one minute.

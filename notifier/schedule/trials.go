@@ -21,7 +21,7 @@ const maxMissedDays = 400
 // remindTrials queues the reminders due today and records those of past
 // days, missed while fcnotify was not running, as skipped. A day's
 // reminder for a site is due from ReminderTime until the day ends, in
-// DisplayZone; it is sent at most once per site, trial end date and
+// DisplayZone. It is sent at most once per site, trial end date and
 // number of days.
 func (s *Scheduler) remindTrials(ctx context.Context, now time.Time) (int, error) {
 	if len(s.opts.ReminderDays) == 0 {

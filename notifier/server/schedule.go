@@ -9,8 +9,8 @@ import (
 )
 
 // newScheduler builds the scheduler of trial reminders and stuck-state
-// alerts from the schedule section. wake tells the processor that
-// scheduled events are waiting.
+// alerts from the schedule section. The scheduler calls wake when it has
+// put events in the inbox, so the processor reads them at once.
 func newScheduler(cfg *config.Config, engine *rules.Engine, st store.Schedule, opts Options, wake func()) *schedule.Scheduler {
 	return schedule.New(schedule.Options{
 		Store:        st,

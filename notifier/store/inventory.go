@@ -59,8 +59,8 @@ type Inventory interface {
 	ListInventory(ctx context.Context, f InventoryFilter) ([]InventoryRow, error)
 }
 
-// InventoryRow is what fcnotify knows about one document. Text fields
-// that no event has filled are "".
+// InventoryRow is the stored snapshot of one document. Text fields that
+// no event has filled are "".
 type InventoryRow struct {
 	// Doctype and Name identify the document: "Site", "Bench",
 	// "Release Group", "Deploy Candidate Build" or "Deploy Candidate".
@@ -189,8 +189,8 @@ func (s *SQLite) ListInventory(ctx context.Context, f InventoryFilter) ([]Invent
 }
 
 // writeInventory writes snapshot rows inside the transaction of the
-// event that produced them, and forgets the stuck-state alerts of stays
-// that a row ends.
+// event that produced them. It deletes the stuck-state alert records of
+// the stays that a row ends, because no query reads them again.
 func writeInventory(ctx context.Context, tx *sql.Tx, rows []InventoryRow) error {
 	for i := range rows {
 		r := &rows[i]
@@ -211,7 +211,7 @@ func writeInventory(ctx context.Context, tx *sql.Tx, rows []InventoryRow) error 
 			WHERE doctype = ? AND name = ? AND status_since != ?`,
 			r.Doctype, r.Name, toNanos(r.StatusSince))
 		if err != nil {
-			return fmt.Errorf("forget stuck alerts of %s %q: %w", r.Doctype, r.Name, err)
+			return fmt.Errorf("delete stuck alerts of %s %q: %w", r.Doctype, r.Name, err)
 		}
 	}
 	return nil

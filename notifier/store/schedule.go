@@ -216,6 +216,7 @@ func stuckQuery(q StuckQuery, limit int) (string, []any) {
 		args = append(args, st)
 	}
 	args = append(args, q.Before.UnixNano())
+
 	if len(q.Doctypes) > 0 {
 		b.WriteString(` AND i.doctype IN (` + placeholders(len(q.Doctypes)) + `)`)
 		for _, d := range q.Doctypes {
@@ -232,6 +233,7 @@ func stuckQuery(q StuckQuery, limit int) (string, []any) {
 		b.WriteString(` AND (i.status_since, i.doctype, i.name) > (?, ?, ?)`)
 		args = append(args, toNanos(q.After.StatusSince), q.After.Doctype, q.After.Name)
 	}
+
 	b.WriteString(` AND NOT EXISTS (SELECT 1 FROM stuck_alerts a
 		WHERE a.doctype = i.doctype AND a.name = i.name AND a.status_since = i.status_since
 		AND a.rule = ?)
