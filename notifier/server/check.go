@@ -6,6 +6,7 @@ import (
 
 	"github.com/fcnotify/fcnotify/notifier"
 	"github.com/fcnotify/fcnotify/notifier/config"
+	"github.com/fcnotify/fcnotify/notifier/inventory"
 	"github.com/fcnotify/fcnotify/notifier/render"
 	"github.com/fcnotify/fcnotify/notifier/view"
 )
@@ -29,7 +30,11 @@ func (c *Compiled) CheckRendering(now time.Time) config.Problems {
 			data := view.Build(ev, tr, view.Options{DashboardURL: cfg.DashboardURL, Now: now})
 
 			tmpl := info.Template
-			if tmpl == "" {
+			switch {
+			case tmpl != "":
+			case info.For > 0:
+				tmpl = inventory.StuckTemplate
+			default:
 				tmpl = render.DefaultTemplateFor(event)
 			}
 			for _, p := range c.platformsOf(info.Channels) {
