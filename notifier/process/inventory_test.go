@@ -329,3 +329,38 @@ func TestForgedScheduledBodyIsAnEvent(t *testing.T) {
 		t.Errorf("messages = %d, want 0", len(msgs))
 	}
 }
+
+// TestTeamFromInventory checks the team of events that carry none and
+// that no Site event taught: the inventory keeps the team an earlier
+// event got from the secret it arrived with.
+func TestTeamFromInventory(t *testing.T) {
+	h := newReplay(t, `
+rules:
+  - name: team-plans
+    match: {event: Site Plan Change, team: team-7f3a}
+    notify: [ops]
+  - name: team-benches
+    match: {event: Bench Status Update, team: team-b21c}
+    notify: [ops]
+`)
+	at := time.Date(2026, 8, 21, 13, 0, 0, 0, time.UTC)
+	steps := []struct {
+		fixture string
+		bound   string
+		want    string
+	}{
+		{"site-plan-change-initial.json", "team-7f3a", "team-plans"},
+		{"site-plan-change-upgrade.json", "", "team-plans"},
+		{"bench-status-pending.json", "team-b21c", "team-benches"},
+		{"bench-status-installing.json", "", "team-benches"},
+	}
+	for _, step := range steps {
+		msgs := h.feed(store.InboxItem{Body: fixtures.Read(step.fixture), Team: step.bound, Received: at})
+		if len(msgs) != 1 || msgs[0].Rule != step.want {
+			t.Errorf("%s: messages = %+v, want one of rule %s", step.fixture, msgs, step.want)
+		}
+	}
+	if team := h.snapshot("Bench", "bench-0142-000213-f8").Team; team != "team-b21c" {
+		t.Errorf("bench team = %q, want team-b21c", team)
+	}
+}
