@@ -130,9 +130,11 @@ func (p *Processor) initHold() {
 	})
 }
 
-// wakeReleaser tells the releaser that new rows are held. It never
-// blocks.
-func (p *Processor) wakeReleaser() {
+// WakeReleaser tells the releaser to look at the held rows again, as
+// the processor does after it holds something. It never blocks. Tests
+// that move a fake clock call it too: a releaser that read the clock
+// just before it moved waits on a timer that fires late.
+func (p *Processor) WakeReleaser() {
 	p.initHold()
 	select {
 	case p.hold.wakeC <- struct{}{}:
@@ -163,7 +165,7 @@ func (p *Processor) calmDown(ctx context.Context, log *slog.Logger, ev *notifier
 	return func() {
 		p.hold.mu.Unlock()
 		if held {
-			p.wakeReleaser()
+			p.WakeReleaser()
 		}
 	}, nil
 }
