@@ -127,6 +127,8 @@ type dayResult struct {
 	events int
 	posts  map[string]int
 	edits  map[string]int
+	// digests counts the posts that are digests of quiet hours.
+	digests int
 	// latency is the longest time from a Broken or Failure event to the
 	// delivery of the message that named its document.
 	latency time.Duration
@@ -143,6 +145,7 @@ func (r dayResult) report(b *testing.B) {
 	}
 	b.ReportMetric(float64(r.events), "events")
 	b.ReportMetric(float64(total), "posts")
+	b.ReportMetric(float64(r.digests), "digests")
 	b.ReportMetric(float64(r.events)/float64(max(total, 1)), "events/post")
 	b.ReportMetric(r.latency.Seconds(), "alert_max_s")
 	if len(r.unannounced) > 0 {
@@ -390,8 +393,11 @@ func (d *dayStack) measure(events []fcevents.Timed, alerts map[int]int64) dayRes
 		} else {
 			r.posts[m.Channel]++
 		}
-		if m.Channel == "ops" {
-			d.b.Logf("ops message %d by %s at %s: %s", m.ID, m.Rule, m.Sent.Format(time.TimeOnly), m.Message.Title)
+		if strings.HasPrefix(m.Message.Title, "🌙 ") {
+			r.digests++
+		}
+		if m.Channel != "devs" {
+			d.b.Logf("%s message %d by %s at %s: %s", m.Channel, m.ID, m.Rule, m.Sent.Format(time.TimeOnly), m.Message.Title)
 		}
 		if first, seen := opsByInbox[m.InboxID]; m.Channel == "ops" && (!seen || m.ID < first.ID) {
 			opsByInbox[m.InboxID] = m
