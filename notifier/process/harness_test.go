@@ -125,6 +125,20 @@ func (h *harness) send(body []byte) {
 	}
 }
 
+// sendItem accepts an inbox item, such as a scheduled event, and
+// processes it.
+func (h *harness) sendItem(item store.InboxItem) {
+	h.t.Helper()
+	id, dup, err := h.st.Accept(h.ctx, item)
+	if err != nil || dup {
+		h.t.Fatalf("Accept: %v (duplicate %v)", err, dup)
+	}
+	item.ID = id
+	if err := h.p.Process(h.ctx, item); err != nil {
+		h.t.Fatalf("Process: %v", err)
+	}
+}
+
 // advance moves the clock and releases everything that is due.
 func (h *harness) advance(d time.Duration) {
 	h.t.Helper()

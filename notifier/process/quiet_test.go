@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/fcnotify/fcnotify/internal/fcevents"
+	"github.com/fcnotify/fcnotify/notifier/inventory"
 	"github.com/fcnotify/fcnotify/notifier/store"
 )
 
@@ -216,5 +217,39 @@ rules:
 	doc, _, err := h.st.Document(h.ctx, "Site", site1.Name)
 	if err != nil || doc.Status != "Broken" {
 		t.Errorf("document state = %q, %v, want Broken", doc.Status, err)
+	}
+}
+
+// TestMuteSilencesScheduledEvents checks that a trial reminder about a
+// muted site sends nothing, and one about another site goes out.
+func TestMuteSilencesScheduledEvents(t *testing.T) {
+	h := newHarness(t, `
+rules:
+  - name: trials
+    match: {event: Site Trial Expiry}
+    notify: [ops]
+`, nil)
+	if _, err := h.st.AddMute(h.ctx, store.Mute{MuteTarget: store.MuteTarget{Kind: store.MuteSite, Target: "trial1.example.com"},
+		Until: t0.Add(time.Hour), Created: t0}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"trial1.example.com", "trial2.example.com"} {
+		reminder, err := inventory.TrialReminder(store.InventoryRow{Doctype: "Site", Name: name, Team: "team-7f3a",
+			Status: "Active", Plan: "Trial", TrialEnd: "2026-08-22"}, 3, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.sendItem(reminder)
+	}
+
+	msgs := h.outbox()
+	if len(msgs) != 1 {
+		t.Fatalf("messages = %d, want 1", len(msgs))
+	}
+	if !strings.Contains(msgs[0].Message.Title, "trial2.example.com") {
+		t.Errorf("title = %q, want the reminder of trial2.example.com", msgs[0].Message.Title)
+	}
+	if got := counterValue(h.metrics.muted.WithLabelValues(store.MuteSite)); got != 1 {
+		t.Errorf("muted events counted = %v, want 1", got)
 	}
 }

@@ -32,20 +32,31 @@ func (p *Processor) processScheduled(ctx context.Context, it store.InboxItem, ev
 		return err
 	}
 
+	var tr notifier.Transition
+	var data map[string]any
 	switch {
 	case !applies:
 		log.Info("scheduled event no longer applies, dropping it", "scheduled", s.Kind, "rule", s.Rule)
 	case s.Kind == inventory.ScheduledTrial:
-		tr := notifier.Transition{Kind: notifier.KindFirst}
-		data := view.Build(ev, tr, p.viewOptions(done.At))
+		tr = notifier.Transition{Kind: notifier.KindFirst}
+		data = view.Build(ev, tr, p.viewOptions(done.At))
 		done.Messages = p.messages(log, ev, tr, data)
 	default:
-		tr := notifier.Transition{Kind: notifier.KindChange, From: s.From, To: ev.Status}
+		tr = notifier.Transition{Kind: notifier.KindChange, From: s.From, To: ev.Status}
 		if s.From == "" {
 			tr.Kind = notifier.KindFirst
 		}
-		data := view.Build(ev, tr, p.viewOptions(done.At))
+		data = view.Build(ev, tr, p.viewOptions(done.At))
 		done.Messages = p.ruleMessages(log.With("rule", s.Rule), s.Rule, ev, data)
+	}
+	if len(done.Messages) > 0 {
+		// Mutes, quiet hours and the other noise controls apply to
+		// scheduled events as to any other.
+		release, err := p.calmDown(ctx, log, ev, tr, data, &done)
+		if err != nil {
+			return err
+		}
+		defer release()
 	}
 
 	log.Debug("scheduled event processed", "scheduled", s.Kind, "messages", len(done.Messages))
