@@ -11,7 +11,7 @@ import (
 type Timed struct {
 	At   time.Time
 	Body []byte
-	// Doctype, Document and Status say what the body is about.
+	// Doctype, Document and Status describe the body.
 	Doctype  string
 	Document string
 	Status   string
@@ -59,8 +59,8 @@ type day struct {
 // the day starts at start; the day holds 24 hours of:
 //
 //   - deploys: a build goes Pending, Preparing and Running, repeats
-//     Running every five seconds while it builds, and ends in Success;
-//     then a new bench on every server goes Pending, Installing and
+//     Running every five seconds while it builds, and ends in Success.
+//     Then a new bench on every server goes Pending, Installing and
 //     Active, the old ones are archived, and each site of the group is
 //     updated (Pending, then Active again);
 //   - app installs: a site goes Active, Installing and Active;

@@ -28,7 +28,7 @@ type CalmOptions struct {
 	Metrics  *CalmMetrics
 }
 
-// ChannelCalm is what the noise controls need to know about a channel.
+// ChannelCalm describes a channel for the noise controls.
 type ChannelCalm struct {
 	// Quiet is the channel's quiet hours, nil when it has none.
 	Quiet *config.QuietHours
@@ -130,10 +130,10 @@ func (p *Processor) initHold() {
 	})
 }
 
-// WakeReleaser tells the releaser to look at the held rows again, as
-// the processor does after it holds something. It never blocks. Tests
-// that move a fake clock call it too: a releaser that read the clock
-// just before it moved waits on a timer that fires late.
+// WakeReleaser makes the releaser read the held rows again, as the
+// processor does after it holds something. It never blocks. Tests that
+// move a fake clock call it too: a releaser that read the clock just
+// before it moved waits on a timer that fires late.
 func (p *Processor) WakeReleaser() {
 	p.initHold()
 	select {

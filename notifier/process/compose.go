@@ -18,8 +18,9 @@ const (
 	digestTemplate = "digest"
 )
 
-// maxListed is the most items a group or digest message lists. The rest
-// are counted in "more": a list of hundreds of sites helps nobody.
+// maxListed is the maximum number of items a group or digest message
+// lists. The rest are counted in "more", because a list of hundreds of
+// sites is too long to read.
 const maxListed = 50
 
 // listTextLimit is the length of message text, in characters, that a

@@ -41,10 +41,10 @@ type openSettle struct {
 }
 
 // decideEvent passes the rendered messages of one event through the
-// noise controls, in this order: settle holds of the document learn of
-// the new status, mutes silence the event, and then each message is
-// taken over by an open settle hold, dropped as a repeat, held to
-// settle, or routed on to grouping, living messages and quiet hours.
+// noise controls. First the settle holds of the document record the new
+// status, and a mute silences the event. Then each message is taken over
+// by an open settle hold, dropped as a repeat, held to settle, or routed
+// on to grouping, living messages and quiet hours.
 func (d *decider) decideEvent(ev *notifier.Event, tr notifier.Transition, data map[string]any, msgs []store.OutboxMessage) error {
 	open, settled, err := d.settleBook(ev, tr)
 	if err != nil {
@@ -99,8 +99,8 @@ func (d *decider) decideEvent(ev *notifier.Event, tr notifier.Transition, data m
 	return nil
 }
 
-// settleBook tells the settle holds of the event's document about a new
-// status. It returns the holds that stay open, by channel, and the
+// settleBook records a new status in the settle holds of the event's
+// document. It returns the holds that stay open, by channel, and the
 // channels whose hold the event ended because the document returned to
 // the status it left.
 func (d *decider) settleBook(ev *notifier.Event, tr notifier.Transition) (map[string]*openSettle, map[string]bool, error) {

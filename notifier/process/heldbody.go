@@ -107,8 +107,9 @@ func withStep(history []step, status string, at time.Time) []step {
 	return append(history, step{Status: status, At: at})
 }
 
-// setData replaces keys of an item's data, copying the map first so the
-// data of other items stays as it was, and forgets the rendered message.
+// setData replaces keys of an item's data and drops the rendered
+// message. It copies the map first, so the data of other items stays as
+// it was.
 func (it *item) setData(kv map[string]any) {
 	it.Data = maps.Clone(it.Data)
 	maps.Copy(it.Data, kv)

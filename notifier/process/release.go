@@ -124,7 +124,7 @@ func buckets(rows []store.Hold) [][]store.Hold {
 }
 
 // release decides what a bucket of due rows becomes. Rows that cannot be
-// read are logged and dropped, so one bad row never blocks the rest.
+// read are logged and dropped, so they do not block the rows after them.
 func (d *decider) release(bucket []store.Hold) error {
 	var items []*item
 	for _, h := range bucket {

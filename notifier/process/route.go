@@ -67,8 +67,8 @@ func (d *decider) openGroupDue(it *item, key string) (time.Time, error) {
 
 // deliver queues an item as an edit of or a reply to its document's
 // living message, holds it for quiet hours, or queues it as a new
-// message, in that order: an edit changes a message already in the
-// channel and notifies nobody, so quiet hours do not hold it.
+// message, in that order. Quiet hours do not hold an edit, because it
+// changes a message already in the channel and sends no notification.
 func (d *decider) deliver(it *item) error {
 	mode, living := d.livingMode(it)
 	if living {
@@ -97,7 +97,8 @@ func (d *decider) deliver(it *item) error {
 
 // livingMode returns how later messages change an item's first message,
 // and false when they do not: the rule sets neither update nor thread,
-// the item has no document, or the channel cannot do what the rule asks.
+// the item has no document, or the channel cannot edit or reply as the
+// rule requests.
 func (d *decider) livingMode(it *item) (string, bool) {
 	if it.calm == nil || it.Document == "" {
 		return "", false

@@ -26,11 +26,11 @@ func calmChannels(cfg *config.Config, channels []deliver.Channel) map[string]pro
 }
 
 // CalmWarnings returns a problem for each rule option that cannot work
-// on one of the rule's channels: update on a channel that cannot edit
-// messages, thread on one that cannot reply in threads, and a group
-// max_wait longer than its wait on one that cannot edit. Those channels
-// get new messages instead, so the configuration still works: `check`
-// prints these as warnings.
+// on one of the rule's channels. Those are update on a channel that
+// cannot edit messages, thread on one that cannot reply in threads, and
+// a group max_wait longer than its wait on one that cannot edit. Such a
+// channel gets new messages instead, so the configuration still works,
+// and `check` prints these problems as warnings.
 func (c *Compiled) CalmWarnings() config.Problems {
 	cfg := c.Config
 	var warnings config.Problems

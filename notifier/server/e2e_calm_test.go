@@ -409,7 +409,7 @@ rules:
 	)
 }
 
-func TestCalmQuietHoursSendOneDigestAndLetUrgentThrough(t *testing.T) {
+func TestCalmQuietHoursDigestAndUrgent(t *testing.T) {
 	sl, dc := chatfake.NewSlack(t), chatfake.NewDiscord(t)
 	state := filepath.Join(t.TempDir(), "fcnotify.db")
 	cfgText := strings.Replace(calmConfig(sl, dc, state, `

@@ -105,11 +105,11 @@ channels:
 
 // BenchmarkNoiseDay replays a generated day of an agency (500 sites, 40
 // release groups, 20 deploys, 3 incidents) through the running server
-// with chat fakes and a fake clock, once with the noise controls and
-// once with the same rules without them. It reports the events in, the
-// posts (new messages) and edits out per channel, the events per post,
-// and the longest time from a Broken or Failure event to the message
-// that announced it.
+// with chat fakes and a fake clock. It runs once with the noise controls
+// and once with the same rules without them. It reports the events in,
+// the posts (new messages) and edits out per channel, the events per
+// post, and the longest time from a Broken or Failure event to the
+// message that announced it.
 func BenchmarkNoiseDay(b *testing.B) {
 	for _, run := range []struct{ name, rules string }{{"calm", calmDayRules}, {"plain", plainDayRules}} {
 		b.Run(run.name, func(b *testing.B) {
