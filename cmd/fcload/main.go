@@ -1,10 +1,10 @@
 // Command fcload measures a real fcnotify server on loopback. It starts
 // fcnotify serve with a generated configuration whose rules post every
 // event to fake Slack and Discord servers in this process, or to console
-// channels, sends unique Frappe Cloud webhook bodies in a closed or open
-// loop, and reports accepted webhooks per second, response times, the time
-// from request to chat post, lost and duplicate posts, and the server's
-// peak resident memory.
+// channels. It then sends unique Frappe Cloud webhook bodies in a closed
+// or open loop. The report gives accepted webhooks per second, response
+// times, the time from request to chat post, lost and duplicate posts,
+// and the server's peak resident memory.
 //
 //	fcload --concurrency 64 --requests 20000
 //	fcload --rate 50 --duration 60s --channels 128
@@ -48,7 +48,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Float64Var(&o.rate, "rate", 0, "requests per second in an open loop; 0 runs a closed loop at --concurrency")
 	fs.IntVar(&o.channels, "channels", 1, "channels per platform that events are spread over, since the server paces each channel")
 	fs.StringVar(&o.sink, "sink", sinkChat, "where rules post: chat (fake Slack and Discord) or console (unpaced, read from the server's output)")
-	fs.DurationVar(&o.drain, "drain", 30*time.Second, "how long to wait after the last answer for every accepted event to be posted; 0 skips the delivery check")
+	fs.DurationVar(&o.drain, "drain", 30*time.Second, "how long to wait after the last response for every accepted event to be posted; 0 skips the delivery check")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the report as JSON instead of a table")
 	fs.BoolVar(&o.keep, "keep", false, "keep the temporary directory with the configuration, database and server log")
 	if err := fs.Parse(args); err != nil {
