@@ -145,11 +145,21 @@ type linkParts struct {
 // stopping at the first one.
 type compiler struct {
 	funcs map[flavor]template.FuncMap
+	// roots holds one template namespace per template and flavor. Its
+	// parts are added to it, because Funcs converts the whole function
+	// map, sprig included, on every call: once per part cost megabytes.
+	// The parts of one template therefore share {{ define }} names.
+	roots map[rootKey]*template.Template
 	errs  TemplateErrors
 }
 
+type rootKey struct {
+	name   string
+	flavor flavor
+}
+
 func newCompiler(zone *time.Location, now func() time.Time) *compiler {
-	c := &compiler{funcs: make(map[flavor]template.FuncMap, 3)}
+	c := &compiler{funcs: make(map[flavor]template.FuncMap, 3), roots: map[rootKey]*template.Template{}}
 	for _, f := range []flavor{flavorPlain, flavorSlack, flavorDiscord} {
 		c.funcs[f] = funcMap(f, zone, now)
 	}
@@ -228,10 +238,7 @@ func (c *compiler) part(name, path, src string, p notifier.Platform, k partKind,
 		// skipping the template engine for them saves much of its cost.
 		return &part{path: path, flavor: f, static: strings.TrimSpace(src)}
 	}
-	tmpl, err := template.New(name + "." + path).
-		Option("missingkey=error").
-		Funcs(c.funcs[f]).
-		Parse(src)
+	tmpl, err := c.root(name, f).New(name + "." + path).Parse(src)
 	if err != nil {
 		if record {
 			c.fail(name, path, err)
@@ -239,6 +246,16 @@ func (c *compiler) part(name, path, src string, p notifier.Platform, k partKind,
 		return nil
 	}
 	return &part{path: path, flavor: f, tmpl: tmpl}
+}
+
+func (c *compiler) root(name string, f flavor) *template.Template {
+	key := rootKey{name, f}
+	if root, ok := c.roots[key]; ok {
+		return root
+	}
+	root := template.New(name).Option("missingkey=error").Funcs(c.funcs[f])
+	c.roots[key] = root
+	return root
 }
 
 func (c *compiler) fail(name, path string, err error) {
