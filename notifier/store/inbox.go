@@ -87,7 +87,7 @@ func (s *SQLite) drainAccepts() {
 
 func (s *SQLite) commitBatch(batch []acceptRequest) {
 	results := make([]acceptResult, len(batch))
-	err := s.inTx(context.Background(), func(tx *sql.Tx) error {
+	err := s.inDurableTx(context.Background(), func(tx *sql.Tx) error {
 		stmt, err := tx.Prepare(`INSERT INTO inbox (digest, endpoint, team, body, received)
 			VALUES (?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING`)
 		if err != nil {
