@@ -38,6 +38,10 @@ type Options struct {
 	Jitter func() float64
 }
 
+// drainDelay is how long a stopping server answers new webhooks with 503
+// before it closes its listener.
+const drainDelay = 500 * time.Millisecond
+
 // Server is a running fcnotify: it owns the store and every goroutine.
 type Server struct {
 	cfg       *config.Config
@@ -160,6 +164,13 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 
 	s.log.Info("shutting down")
 	s.handler.Drain()
+	if err == nil {
+		// Keep the listener open a moment so requests that are already on
+		// their way get a 503, which Frappe Cloud retries, rather than a
+		// refused connection.
+		srv.SetKeepAlivesEnabled(false)
+		time.Sleep(drainDelay)
+	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	if e := srv.Shutdown(shutdownCtx); e != nil && !errors.Is(e, http.ErrServerClosed) {
