@@ -29,7 +29,8 @@ func newCheckCommand(g *globalFlags) *cobra.Command {
 				fmt.Fprintln(cmd.ErrOrStderr(), err)
 				return exitError{code: 2}
 			}
-			if problems := compiled.CheckRendering(now); len(problems) > 0 {
+			problems := append(compiled.CheckRendering(now), compiled.CheckCalmRendering(now)...)
+			if len(problems) > 0 {
 				fmt.Fprintln(cmd.ErrOrStderr(), problems)
 				return exitError{code: 2}
 			}

@@ -34,70 +34,91 @@ var listTextLimit = map[notifier.Platform]int{
 }
 
 // composeGroup returns the item of a group message for members of one
-// rule and channel, in the order they arrived. Its data holds the values
-// the members share, the members themselves under items, and count,
-// noun, by, first, last and rule.
+// rule and channel, in the order they arrived.
 func (d *decider) composeGroup(members []*item, g *rules.Grouping) *item {
 	first := members[0]
 	datas := make([]map[string]any, len(members))
-	list := make([]any, len(members))
 	for i, m := range members {
-		datas[i], list[i] = m.Data, m.Data
+		datas[i] = m.Data
 	}
+	var by []string
+	tmpl := rules.DefaultGroupTemplate
+	if g != nil {
+		by, tmpl = g.By, g.Template
+	}
+	return &item{Rule: first.Rule, Channel: first.Channel, InboxID: first.InboxID, Template: tmpl,
+		Mentions: first.Mentions, Data: GroupData(datas, by, first.Rule, d.now), Received: first.Received,
+		calm: first.calm}
+}
+
+// GroupData returns the template data of a group message for the data
+// of its events, in the order they arrived: the values that every event
+// shares, the events themselves under items, and count, more, noun, by
+// (the values of the by paths), first and last (when the first and last
+// event were received), rule and now. It does not change datas.
+func GroupData(datas []map[string]any, by []string, rule string, now time.Time) map[string]any {
+	list := make([]any, len(datas))
+	for i, d := range datas {
+		list[i] = d
+	}
+	_, key := calm.GroupKey(by, datas[0])
 
 	data := commonData(datas)
-	data["now"] = d.now
-	data["count"] = len(members)
+	data["now"] = now
+	data["count"] = len(datas)
 	data["items"] = list
 	data["more"] = 0
 	data["noun"] = nounOf(datas)
-	data["rule"] = first.Rule
-	data["first"], data["last"] = receivedSpan(members)
-	by := map[string]any{}
-	if g != nil {
-		_, by = calm.GroupKey(g.By, first.Data)
-	}
-	data["by"] = by
-
-	tmpl := rules.DefaultGroupTemplate
-	if g != nil {
-		tmpl = g.Template
-	}
-	return &item{Rule: first.Rule, Channel: first.Channel, InboxID: first.InboxID, Template: tmpl,
-		Mentions: first.Mentions, Data: data, Received: first.Received, calm: first.calm}
+	data["rule"] = rule
+	data["by"] = key
+	data["first"], data["last"] = receivedSpan(datas)
+	return data
 }
 
 // composeDigest returns the item of a digest of messages held for quiet
-// hours, the first of them received at since, about events events. Each
-// listed item is the data of one message, with count, noun, first and
-// last set as a group's are, so one template line reads both.
+// hours, the first of them received at since, about events events.
 func (d *decider) composeDigest(items []*item, since time.Time, events int) *item {
-	list := make([]any, len(items))
+	datas := make([]map[string]any, len(items))
+	names := make([]string, len(items))
 	for i, it := range items {
-		data := maps.Clone(it.Data)
+		datas[i], names[i] = it.Data, it.Rule
+	}
+	first := items[0]
+	return &item{Rule: first.Rule, Channel: first.Channel, InboxID: first.InboxID, Template: digestTemplate,
+		Data: DigestData(first.Channel, datas, names, since, d.now, events), Received: since}
+}
+
+// DigestData returns the template data of a digest of the messages a
+// channel held for quiet hours, from their data (oldest first) and the
+// names of their rules. Each listed item is the data of one message. A
+// single event's data gets count 1, noun, first, last and rule as a
+// group's has them, so one template line reads both. since is when the
+// first held event was received, now when quiet hours ended, and events
+// how many events the messages stand for.
+func DigestData(channel string, datas []map[string]any, ruleNames []string, since, now time.Time, events int) map[string]any {
+	list := make([]any, len(datas))
+	for i, d := range datas {
+		data := maps.Clone(d)
 		if _, grouped := data["count"]; !grouped {
+			first, last := receivedSpan([]map[string]any{data})
 			data["count"] = 1
 			data["noun"] = nounOf([]map[string]any{data})
-			data["first"], data["last"] = it.Received, it.Received
-			data["rule"] = it.Rule
+			data["first"], data["last"] = first, last
+			data["rule"] = ruleNames[i]
 		}
 		list[i] = data
 	}
-
-	first := items[0]
-	data := map[string]any{
-		"channel": first.Channel,
+	return map[string]any{
+		"channel": channel,
 		"noun":    "messages",
-		"count":   len(items),
+		"count":   len(datas),
 		"events":  events,
 		"items":   list,
 		"more":    0,
 		"since":   since,
-		"until":   d.now,
-		"now":     d.now,
+		"until":   now,
+		"now":     now,
 	}
-	return &item{Rule: first.Rule, Channel: first.Channel, InboxID: first.InboxID, Template: digestTemplate,
-		Data: data, Received: since}
 }
 
 // renderList renders a group or digest item with as many of its items
@@ -213,17 +234,20 @@ func nounOf(datas []map[string]any) string {
 	return "events"
 }
 
-func receivedSpan(items []*item) (first, last any) {
+// receivedSpan returns the earliest and latest received time in datas,
+// or nil and nil when none has one.
+func receivedSpan(datas []map[string]any) (first, last any) {
 	var lo, hi time.Time
-	for _, it := range items {
-		if it.Received.IsZero() {
+	for _, d := range datas {
+		t, ok := d["received"].(time.Time)
+		if !ok {
 			continue
 		}
-		if lo.IsZero() || it.Received.Before(lo) {
-			lo = it.Received
+		if lo.IsZero() || t.Before(lo) {
+			lo = t
 		}
-		if it.Received.After(hi) {
-			hi = it.Received
+		if t.After(hi) {
+			hi = t
 		}
 	}
 	if lo.IsZero() {

@@ -190,9 +190,13 @@ func (d *decider) releaseGroup(key string, members []*item) error {
 	if err != nil {
 		return err
 	}
-	started, _ := receivedSpan(members)
-	startedAt, _ := started.(time.Time)
-	return d.startLiving(it, livingKey, index, body, startedAt)
+	started := first.Received
+	for _, m := range members {
+		if !m.Received.IsZero() && m.Received.Before(started) {
+			started = m.Received
+		}
+	}
+	return d.startLiving(it, livingKey, index, body, started)
 }
 
 func groupingOf(c *rules.Calm) *rules.Grouping {

@@ -2,10 +2,15 @@ package server
 
 import (
 	"fmt"
+	"maps"
+	"time"
 
+	"github.com/fcnotify/fcnotify/notifier"
 	"github.com/fcnotify/fcnotify/notifier/config"
 	"github.com/fcnotify/fcnotify/notifier/deliver"
 	"github.com/fcnotify/fcnotify/notifier/process"
+	"github.com/fcnotify/fcnotify/notifier/rules"
+	"github.com/fcnotify/fcnotify/notifier/view"
 )
 
 // calmChannels describes each channel for the noise controls: its quiet
@@ -71,4 +76,88 @@ func chatAbilities(ch config.Channel) (edit, reply bool, kind string) {
 		return true, true, "a Discord bot"
 	}
 	return false, false, ""
+}
+
+// CheckCalmRendering renders the templates that the noise controls use
+// with sample data, for every platform that needs them: the group
+// template of each rule with group, the note line of each rule with
+// repeat_after, settle, update or thread, and the digest of each channel
+// or rule with quiet hours. It returns a problem for each failure; at run
+// time such a message would fall back to the generic template.
+func (c *Compiled) CheckCalmRendering(now time.Time) config.Problems {
+	cfg := c.Config
+	sample, err := c.calmSample(now)
+	if err != nil {
+		return config.Problems{cfg.Problem("rules", err.Error(), "")}
+	}
+	var problems config.Problems
+	check := func(path, tmpl string, platforms []notifier.Platform, data map[string]any) {
+		for _, p := range platforms {
+			if _, err := c.Renderer.Render(p, tmpl, data, nil); err != nil {
+				problems = append(problems, cfg.Problem(path, "render with sample data: "+err.Error(),
+					"docs/templates.md lists the data of grouped messages, digests and the note line"))
+			}
+		}
+	}
+
+	for i, r := range cfg.Rules {
+		base := fmt.Sprintf("rules[%d]", i)
+		platforms := c.platformsOf(r.Notify)
+		if g := r.Group; g != nil {
+			tmpl := g.Template
+			if tmpl == "" {
+				tmpl = rules.DefaultGroupTemplate
+			}
+			check(base+".group.template", tmpl, platforms, sample.group(g.By, r.Name, now))
+		}
+		if r.RepeatAfter > 0 || r.Settle > 0 || r.Update || r.Thread {
+			check(base, "note", platforms, sample.note(now))
+		}
+		if r.Quiet != nil {
+			check(base+".quiet", "digest", platforms, sample.digest(r.Name, now))
+		}
+	}
+	for _, name := range cfg.ChannelOrder {
+		if cfg.Channels[name].Quiet != nil {
+			check("channels."+name+".quiet", "digest", c.platformsOf([]string{name}), sample.digest(name, now))
+		}
+	}
+	return problems
+}
+
+// calmSamples are the data of two sample Bench Broken events.
+type calmSamples struct{ first, second map[string]any }
+
+func (c *Compiled) calmSample(now time.Time) (calmSamples, error) {
+	ev, err := SampleEvent(notifier.EventBenchStatus, c.Config.Time.SourceLocation)
+	if err != nil {
+		return calmSamples{}, err
+	}
+	ev.Received = now
+	opts := view.Options{DashboardURL: c.Config.DashboardURL, Now: now}
+	tr := notifier.Transition{Kind: notifier.KindChange, From: "Active", To: ev.Status}
+	first := view.Build(ev, tr, opts)
+	ev.Document += "-2"
+	second := view.Build(ev, tr, opts)
+	return calmSamples{first: first, second: second}, nil
+}
+
+func (s calmSamples) group(by []string, rule string, now time.Time) map[string]any {
+	return process.GroupData([]map[string]any{s.first, s.second}, by, rule, now)
+}
+
+func (s calmSamples) note(now time.Time) map[string]any {
+	data := maps.Clone(s.first)
+	data["repeats"], data["repeat_since"] = 2, now.Add(-time.Hour)
+	data["history"] = []any{
+		map[string]any{"status": "Active", "at": nil},
+		map[string]any{"status": "Installing", "at": now.Add(-time.Minute)},
+		map[string]any{"status": "Broken", "at": now},
+	}
+	return data
+}
+
+func (s calmSamples) digest(channel string, now time.Time) map[string]any {
+	datas := []map[string]any{s.first, s.group(nil, "sample", now)}
+	return process.DigestData(channel, datas, []string{"sample", "sample"}, now.Add(-time.Hour), now, 3)
 }
