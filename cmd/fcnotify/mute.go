@@ -35,7 +35,7 @@ func newMuteCommand(g *globalFlags, now func() time.Time) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer closeStore(cmd, st)
 
 			at := now().UTC()
 			m := store.Mute{MuteTarget: target, Until: at.Add(duration), Reason: reason, Created: at}
@@ -89,7 +89,7 @@ func newMutesCommand(g *globalFlags, now func() time.Time) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer closeStore(cmd, st)
 
 			at := now()
 			mutes, err := st.Mutes(cmd.Context(), at, all)
@@ -132,7 +132,7 @@ func newMutesRemoveCommand(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			defer st.Close()
+			defer closeStore(cmd, st)
 
 			for _, id := range ids {
 				if err := st.RemoveMute(cmd.Context(), id); err != nil {

@@ -45,29 +45,39 @@ func TestMuteCommandsAddListRemove(t *testing.T) {
 		args    []string
 		want    string
 	}{
-		{newMuteCommand, muteNow, []string{"--group", "bench-0019", "--for", "2h", "--reason", "planned migration"},
-			"muted group bench-0019 until 2026-08-25T14:00:00Z (mute 1)\n"},
-		{newMuteCommand, muteNow, []string{"--site", "site1.example.com", "--for", "30m"},
-			"muted site site1.example.com until 2026-08-25T12:30:00Z (mute 2)\n"},
+		{
+			newMuteCommand, muteNow,
+			[]string{"--group", "bench-0019", "--for", "2h", "--reason", "planned migration"},
+			"muted group bench-0019 until 2026-08-25T14:00:00Z (mute 1)\n",
+		},
+		{
+			newMuteCommand, muteNow,
+			[]string{"--site", "site1.example.com", "--for", "30m"},
+			"muted site site1.example.com until 2026-08-25T12:30:00Z (mute 2)\n",
+		},
 		{newMutesCommand, muteNow, nil, strings.Join([]string{
 			"ID  KIND   TARGET             UNTIL                 STATE   REASON",
 			"2   site   site1.example.com  2026-08-25T12:30:00Z  active  ",
 			"1   group  bench-0019         2026-08-25T14:00:00Z  active  planned migration",
-			""}, "\n")},
+			"",
+		}, "\n")},
 		{newMutesCommand, muteNow.Add(time.Hour), nil, strings.Join([]string{
 			"ID  KIND   TARGET      UNTIL                 STATE   REASON",
 			"1   group  bench-0019  2026-08-25T14:00:00Z  active  planned migration",
-			""}, "\n")},
+			"",
+		}, "\n")},
 		{newMutesCommand, muteNow.Add(time.Hour), []string{"--all"}, strings.Join([]string{
 			"ID  KIND   TARGET             UNTIL                 STATE    REASON",
 			"2   site   site1.example.com  2026-08-25T12:30:00Z  expired  ",
 			"1   group  bench-0019         2026-08-25T14:00:00Z  active   planned migration",
-			""}, "\n")},
+			"",
+		}, "\n")},
 		{newMutesCommand, muteNow, []string{"remove", "1"}, "removed mute 1\n"},
 		{newMutesCommand, muteNow.Add(time.Hour), []string{"--all"}, strings.Join([]string{
 			"ID  KIND  TARGET             UNTIL                 STATE    REASON",
 			"2   site  site1.example.com  2026-08-25T12:30:00Z  expired  ",
-			""}, "\n")},
+			"",
+		}, "\n")},
 	}
 	for i, step := range steps {
 		got, err := runMute(step.command, cfg, step.at, step.args...)

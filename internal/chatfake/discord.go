@@ -51,8 +51,10 @@ type Discord struct {
 // NewDiscord starts a fake Discord server that the test's cleanup closes.
 func NewDiscord(t testing.TB, opts ...Option) *Discord {
 	t.Helper()
-	d := &Discord{pace: newFixedWindow(5, 2*time.Second), nextID: 1300000000000000000, messages: make(map[string]string),
-		threads: make(map[string]string)}
+	d := &Discord{
+		pace: newFixedWindow(5, 2*time.Second), nextID: 1300000000000000000, messages: make(map[string]string),
+		threads: make(map[string]string),
+	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("POST /api/webhooks/{id}/{token}", d.executeWebhook)
 	mux.HandleFunc("PATCH /api/webhooks/{id}/{token}/messages/{message}", d.editWebhookMessage)

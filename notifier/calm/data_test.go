@@ -109,10 +109,18 @@ func TestGroupKey(t *testing.T) {
 		key    string
 		values map[string]any
 	}{
-		{"two keys", []string{"group", "status"}, `["bench-0019","Broken"]`,
-			map[string]any{"group": "bench-0019", "status": "Broken"}},
-		{"nested keys", []string{"names.group", "data.retry_count"}, `["Acme ERP","2"]`,
-			map[string]any{"names.group": "Acme ERP", "data.retry_count": "2"}},
+		{
+			"two keys",
+			[]string{"group", "status"},
+			`["bench-0019","Broken"]`,
+			map[string]any{"group": "bench-0019", "status": "Broken"},
+		},
+		{
+			"nested keys",
+			[]string{"names.group", "data.retry_count"},
+			`["Acme ERP","2"]`,
+			map[string]any{"names.group": "Acme ERP", "data.retry_count": "2"},
+		},
 		{"missing key", []string{"data.cluster"}, `[""]`, map[string]any{"data.cluster": ""}},
 		{"path through a string", []string{"group.name"}, `[""]`, map[string]any{"group.name": ""}},
 		{"no keys", nil, `[]`, map[string]any{}},

@@ -21,8 +21,10 @@ func TestQuietUntil(t *testing.T) {
 	kolkata := mustZone(t, "Asia/Kolkata")
 	berlin := mustZone(t, "Europe/Berlin")
 	night := &config.QuietHours{Location: kolkata, Daily: true, Start: 22 * time.Hour, End: 7 * time.Hour}
-	nightAndWeekend := &config.QuietHours{Location: kolkata, Daily: true, Start: 22 * time.Hour, End: 7 * time.Hour,
-		Days: [7]bool{time.Saturday: true, time.Sunday: true}}
+	nightAndWeekend := &config.QuietHours{
+		Location: kolkata, Daily: true, Start: 22 * time.Hour, End: 7 * time.Hour,
+		Days: [7]bool{time.Saturday: true, time.Sunday: true},
+	}
 	office := &config.QuietHours{Location: berlin, Daily: true, Start: 9 * time.Hour, End: 17*time.Hour + 30*time.Minute}
 	sundays := &config.QuietHours{Location: berlin, Days: [7]bool{time.Sunday: true}}
 

@@ -19,12 +19,11 @@ import (
 // and "reply ID T", where ID is the message changed and T the title. Its
 // edits fail with the queued errors first.
 type changeSender struct {
-	mu          sync.Mutex
-	canChange   bool
-	calls       []string
-	posts       int
-	editErrors  []error
-	replyPrefix string
+	mu         sync.Mutex
+	canChange  bool
+	calls      []string
+	posts      int
+	editErrors []error
 }
 
 func (s *changeSender) Send(_ context.Context, m *notifier.Message) (notifier.Receipt, error) {
@@ -101,8 +100,10 @@ func queueLinked(t *testing.T, s *store.SQLite, mode string, titles ...string) [
 func deliverAll(t *testing.T, s *store.SQLite, sender notifier.Sender) {
 	t.Helper()
 	clock := fakeclock.New(start)
-	d := New(Options{Store: s, Clock: clock, Logger: slog.New(slog.DiscardHandler), Poll: time.Hour,
-		Policy: Policy{InitialBackoff: time.Second, MaxBackoff: time.Second, MaxAge: time.Hour, Jitter: func() float64 { return 1 }}},
+	d := New(Options{
+		Store: s, Clock: clock, Logger: slog.New(slog.DiscardHandler), Poll: time.Hour,
+		Policy: Policy{InitialBackoff: time.Second, MaxBackoff: time.Second, MaxAge: time.Hour, Jitter: func() float64 { return 1 }},
+	},
 		[]Channel{{Name: "ops", Sender: sender}})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -144,12 +145,18 @@ func TestDeliverEditsAndReplies(t *testing.T) {
 		sender func() notifier.Sender
 		want   []string
 	}{
-		{"edit", store.LinkEdit, func() notifier.Sender { return &changeSender{canChange: true} },
-			[]string{"post A as m1", "edit m1 B", "edit m1 C"}},
-		{"reply", store.LinkReply, func() notifier.Sender { return &changeSender{canChange: true} },
-			[]string{"post A as m1", "reply m1 B as r2", "reply m1 C as r3"}},
-		{"sender cannot edit", store.LinkEdit, func() notifier.Sender { return &plainSender{} },
-			[]string{"post A as m1", "post B as m2", "post C as m3"}},
+		{
+			"edit", store.LinkEdit, func() notifier.Sender { return &changeSender{canChange: true} },
+			[]string{"post A as m1", "edit m1 B", "edit m1 C"},
+		},
+		{
+			"reply", store.LinkReply, func() notifier.Sender { return &changeSender{canChange: true} },
+			[]string{"post A as m1", "reply m1 B as r2", "reply m1 C as r3"},
+		},
+		{
+			"sender cannot edit", store.LinkEdit, func() notifier.Sender { return &plainSender{} },
+			[]string{"post A as m1", "post B as m2", "post C as m3"},
+		},
 		{"edit retried", store.LinkEdit, func() notifier.Sender {
 			return &changeSender{canChange: true, editErrors: []error{transientErr}}
 		}, []string{"post A as m1", "failed edit m1 B", "edit m1 B", "edit m1 C"}},

@@ -44,8 +44,7 @@ func (s *Sender) Reply(ctx context.Context, parent notifier.Receipt, msg *notifi
 
 	start := map[string]string{"name": threadName(msg.Title)}
 	_, err := s.request(ctx, http.MethodPost, s.editPrefix+parent.MessageID+"/threads", start)
-	var sendErr *notifier.SendError
-	if err != nil && !(errors.As(err, &sendErr) && sendErr.Code == codeThreadExists) {
+	if err != nil && !threadExists(err) {
 		return notifier.Receipt{}, err
 	}
 
@@ -56,6 +55,13 @@ func (s *Sender) Reply(ctx context.Context, parent notifier.Receipt, msg *notifi
 		return notifier.Receipt{}, err
 	}
 	return notifier.Receipt{MessageID: messageID(body), ChannelID: parent.MessageID}, nil
+}
+
+// threadExists reports whether a failed thread start failed because the
+// message already has a thread.
+func threadExists(err error) bool {
+	var sendErr *notifier.SendError
+	return errors.As(err, &sendErr) && sendErr.Code == codeThreadExists
 }
 
 // threadMessagesURL returns the messages endpoint of a thread, which is

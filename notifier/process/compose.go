@@ -46,9 +46,11 @@ func (d *decider) composeGroup(members []*item, g *rules.Grouping) *item {
 	if g != nil {
 		by, tmpl = g.By, g.Template
 	}
-	return &item{Rule: first.Rule, Channel: first.Channel, InboxID: first.InboxID, Template: tmpl,
+	return &item{
+		Rule: first.Rule, Channel: first.Channel, InboxID: first.InboxID, Template: tmpl,
 		Mentions: first.Mentions, Data: GroupData(datas, by, first.Rule, d.now), Received: first.Received,
-		calm: first.calm}
+		calm: first.calm,
+	}
 }
 
 // GroupData returns the template data of a group message for the data
@@ -84,8 +86,10 @@ func (d *decider) composeDigest(items []*item, since time.Time, events int) *ite
 		datas[i], names[i] = it.Data, it.Rule
 	}
 	first := items[0]
-	return &item{Rule: first.Rule, Channel: first.Channel, InboxID: first.InboxID, Template: digestTemplate,
-		Data: DigestData(first.Channel, datas, names, since, d.now, events), Received: since}
+	return &item{
+		Rule: first.Rule, Channel: first.Channel, InboxID: first.InboxID, Template: digestTemplate,
+		Data: DigestData(first.Channel, datas, names, since, d.now, events), Received: since,
+	}
 }
 
 // DigestData returns the template data of a digest of the messages a

@@ -169,8 +169,10 @@ func (d *decider) holdSettle(it *item, tr notifier.Transition) error {
 	if err != nil {
 		return err
 	}
-	d.changes.Hold = append(d.changes.Hold, store.Hold{Kind: store.HoldSettle, Channel: it.Channel,
-		Rule: it.Rule, Document: it.Document, InboxID: it.InboxID, Due: d.now.Add(it.calm.Settle), Body: body})
+	d.changes.Hold = append(d.changes.Hold, store.Hold{
+		Kind: store.HoldSettle, Channel: it.Channel,
+		Rule: it.Rule, Document: it.Document, InboxID: it.InboxID, Due: d.now.Add(it.calm.Settle), Body: body,
+	})
 	d.p.Calm.Metrics.countHeld(it.Channel, store.HoldSettle)
 	return nil
 }

@@ -66,8 +66,10 @@ func encodeItem(it *item, normal string, history []step) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("encode data of rule %q: %w", it.Rule, err)
 	}
-	return json.Marshal(heldBody{Template: it.Template, Mentions: it.Mentions, Received: it.Received,
-		Data: data, Normal: normal, History: history})
+	return json.Marshal(heldBody{
+		Template: it.Template, Mentions: it.Mentions, Received: it.Received,
+		Data: data, Normal: normal, History: history,
+	})
 }
 
 // decodeItem reads the item of a held row.
@@ -80,8 +82,10 @@ func decodeItem(h store.Hold) (*item, *heldBody, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("held message %d: %w", h.ID, err)
 	}
-	it := &item{Rule: h.Rule, Channel: h.Channel, Document: h.Document, InboxID: h.InboxID,
-		Template: body.Template, Mentions: body.Mentions, Data: data, Received: body.Received}
+	it := &item{
+		Rule: h.Rule, Channel: h.Channel, Document: h.Document, InboxID: h.InboxID,
+		Template: body.Template, Mentions: body.Mentions, Data: data, Received: body.Received,
+	}
 	return it, &body, nil
 }
 

@@ -24,11 +24,15 @@ func TestCompileCalmOptions(t *testing.T) {
 		{
 			name: "group with default template",
 			rule: withCalm(notifyRule("r", config.Match{}), func(r *config.Rule) {
-				r.Group = &config.Group{By: config.StringList{"group", "names.group", "data.cluster"},
-					Wait: config.Duration(30 * time.Second), MaxWait: config.Duration(2 * time.Minute)}
+				r.Group = &config.Group{
+					By:   config.StringList{"group", "names.group", "data.cluster"},
+					Wait: config.Duration(30 * time.Second), MaxWait: config.Duration(2 * time.Minute),
+				}
 			}),
-			want: &Calm{Group: &Grouping{By: []string{"group", "names.group", "data.cluster"},
-				Wait: 30 * time.Second, MaxWait: 2 * time.Minute, Template: "group"}},
+			want: &Calm{Group: &Grouping{
+				By:   []string{"group", "names.group", "data.cluster"},
+				Wait: 30 * time.Second, MaxWait: 2 * time.Minute, Template: "group",
+			}},
 		},
 		{
 			name: "every other option",

@@ -73,8 +73,10 @@ func runStack(t *testing.T, cfg *config.Config, state string, sl *chatfake.Slack
 	t.Helper()
 	clock := fakeclock.New(start)
 	logs := &lockedWriter{}
-	srv, err := New(cfg, Options{Logger: slog.New(slog.NewTextHandler(logs, nil)),
-		Clock: clock, Console: io.Discard, Jitter: func() float64 { return 1 }})
+	srv, err := New(cfg, Options{
+		Logger: slog.New(slog.NewTextHandler(logs, nil)),
+		Clock:  clock, Console: io.Discard, Jitter: func() float64 { return 1 },
+	})
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
@@ -86,8 +88,10 @@ func runStack(t *testing.T, cfg *config.Config, state string, sl *chatfake.Slack
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx, ln) }()
 
-	st := &stack{t: t, url: "http://" + ln.Addr().String(), slack: sl, discord: dc, clock: clock,
-		srv: srv, logs: logs, state: state}
+	st := &stack{
+		t: t, url: "http://" + ln.Addr().String(), slack: sl, discord: dc, clock: clock,
+		srv: srv, logs: logs, state: state,
+	}
 	stopped := false
 	st.stop = func() {
 		if stopped {
@@ -473,7 +477,8 @@ rules:
 `, "", nil, nil, e2eStart)
 	_, err := s.srv.store.AddMute(context.Background(), store.Mute{
 		MuteTarget: store.MuteTarget{Kind: store.MuteGroup, Target: "bench-0019"},
-		Until:      e2eStart.Add(2 * time.Hour), Reason: "maintenance", Created: e2eStart})
+		Until:      e2eStart.Add(2 * time.Hour), Reason: "maintenance", Created: e2eStart,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -97,8 +97,10 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 		Store: st, Rules: compiled.Rules, Renderer: compiled.Renderer, Platforms: platforms,
 		View:       view.Options{DashboardURL: cfg.DashboardURL, Names: names(cfg)},
 		SourceZone: cfg.Time.SourceLocation, Clock: opts.Clock, Logger: opts.Logger, Inventory: st,
-		Calm: process.CalmOptions{Held: st, Mutes: st, Channels: calmChannels(cfg, channels),
-			Metrics: process.NewCalmMetrics(s.registry)},
+		Calm: process.CalmOptions{
+			Held: st, Mutes: st, Channels: calmChannels(cfg, channels),
+			Metrics: process.NewCalmMetrics(s.registry),
+		},
 		Queued: func(chs []string) {
 			for _, ch := range chs {
 				s.deliverer.Wake(ch)

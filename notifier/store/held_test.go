@@ -14,8 +14,10 @@ var (
 )
 
 func groupHold(key string, due time.Time, body string) Hold {
-	return Hold{Kind: HoldGroup, Channel: "ops", Rule: "bench-broken", Key: key,
-		Document: "Bench/bench-1", InboxID: 1, Due: due, Body: []byte(body)}
+	return Hold{
+		Kind: HoldGroup, Channel: "ops", Rule: "bench-broken", Key: key,
+		Document: "Bench/bench-1", InboxID: 1, Due: due, Body: []byte(body),
+	}
 }
 
 // TestCompleteWritesHeldChanges checks that holds, repeats, living
@@ -198,8 +200,10 @@ func TestMutes(t *testing.T) {
 	s, _ := openTemp(t)
 	add := func(kind, target string, until time.Time) int64 {
 		t.Helper()
-		id, err := s.AddMute(ctx, Mute{MuteTarget: MuteTarget{Kind: kind, Target: target}, Until: until,
-			Reason: "maintenance", Created: t0})
+		id, err := s.AddMute(ctx, Mute{
+			MuteTarget: MuteTarget{Kind: kind, Target: target}, Until: until,
+			Reason: "maintenance", Created: t0,
+		})
 		if err != nil {
 			t.Fatal(err)
 		}

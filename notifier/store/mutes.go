@@ -118,8 +118,11 @@ func (s *SQLite) MuteFor(ctx context.Context, targets []MuteTarget, at time.Time
 		return Mute{}, false, nil
 	}
 
-	rows, err := s.read.QueryContext(ctx, `SELECT id, kind, target, until, reason, created FROM mutes
-		WHERE until > ? AND (`+strings.Join(match, " OR ")+`) ORDER BY id DESC LIMIT 1`, args...)
+	// Only the fixed "(kind = ? AND target = ?)" terms are joined into the
+	// query, and the values travel as arguments.
+	query := `SELECT id, kind, target, until, reason, created FROM mutes WHERE until > ? AND (`
+	query += strings.Join(match, " OR ") + `) ORDER BY id DESC LIMIT 1` //nolint:gosec // placeholders only
+	rows, err := s.read.QueryContext(ctx, query, args...)
 	if err != nil {
 		return Mute{}, false, fmt.Errorf("read mutes: %w", err)
 	}
