@@ -14,6 +14,7 @@ const (
 	DefaultMaxBody        = ByteSize(1 << 20)
 	DefaultStateDriver    = "sqlite"
 	DefaultStatePath      = "./data/fcnotify.db"
+	DefaultRetention      = Duration(7 * 24 * time.Hour)
 	DefaultInitialBackoff = Duration(time.Second)
 	DefaultMaxBackoff     = Duration(5 * time.Minute)
 	DefaultMaxAge         = Duration(24 * time.Hour)
@@ -50,6 +51,7 @@ func (c *Config) applyDefaults(implicit bool) {
 	setDefault(&c.Webhook.MaxBody, DefaultMaxBody)
 	setDefault(&c.State.Driver, DefaultStateDriver)
 	setDefault(&c.State.Path, DefaultStatePath)
+	setDefault(&c.State.Retention, DefaultRetention)
 	c.Delivery.applyDefaults()
 	c.Schedule.applyDefaults()
 

@@ -85,6 +85,10 @@ type StateConfig struct {
 	// directory is created when missing. A relative path is relative to
 	// the current directory, not to the configuration file.
 	Path string `yaml:"path"`
+	// Retention is how long processed webhooks, sent messages and the
+	// records of expired mutes, repeats and living messages are kept,
+	// default 7d. Document state and the inventory are kept for good.
+	Retention Duration `yaml:"retention"`
 }
 
 // DeliveryConfig sets how the outbox retries. Channels may override it.

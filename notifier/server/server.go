@@ -46,6 +46,7 @@ const drainDelay = 500 * time.Millisecond
 type Server struct {
 	cfg       *config.Config
 	log       *slog.Logger
+	clock     notifier.Clock
 	store     *store.SQLite
 	handler   *receive.Handler
 	processor *process.Processor
@@ -77,7 +78,7 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 		return nil, err
 	}
 
-	s := &Server{cfg: cfg, log: opts.Logger, store: st, registry: prometheus.NewRegistry()}
+	s := &Server{cfg: cfg, log: opts.Logger, clock: opts.Clock, store: st, registry: prometheus.NewRegistry()}
 	s.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 
 	s.deliverer = deliver.New(deliver.Options{
@@ -146,7 +147,8 @@ func (s *Server) Run(ctx context.Context, ln net.Listener) error {
 
 	work, stopWork := context.WithCancel(context.WithoutCancel(ctx))
 	var wg sync.WaitGroup
-	wg.Add(4)
+	wg.Add(5)
+	go func() { defer wg.Done(); s.prune(work) }()
 	go func() { defer wg.Done(); s.processor.Run(work) }()
 	go func() { defer wg.Done(); s.processor.RunReleaser(work) }()
 	go func() { defer wg.Done(); s.scheduler.Run(work) }()

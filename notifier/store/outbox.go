@@ -134,24 +134,31 @@ func (s *SQLite) TrimBacklog(ctx context.Context, channel string, max int, reaso
 	return ids, nil
 }
 
-// Prune deletes processed inbox rows and sent messages older than before.
+// pruneStatements delete what is older than the cut-off (the one
+// argument): handled webhooks, sent messages, and the records of expired
+// mutes, repeats and living messages. Byte-identical redeliveries arrive
+// within minutes, so dropping inbox rows after days keeps their check.
+var pruneStatements = []string{
+	`DELETE FROM inbox WHERE processed IS NOT NULL AND received < ?`,
+	`DELETE FROM outbox WHERE state = 'sent' AND sent < ?`,
+	`DELETE FROM outbox_links WHERE message NOT IN (SELECT id FROM outbox) AND ? > 0`,
+	`DELETE FROM repeats WHERE announced < ?`,
+	`DELETE FROM living WHERE updated < ?`,
+	`DELETE FROM mutes WHERE until < ?`,
+}
+
+// Prune deletes rows older than before and returns how many went.
 func (s *SQLite) Prune(ctx context.Context, before time.Time) (int64, error) {
 	var total int64
 	err := s.inTx(ctx, func(tx *sql.Tx) error {
-		res, err := tx.ExecContext(ctx, `DELETE FROM inbox WHERE processed IS NOT NULL AND received < ?`,
-			before.UnixNano())
-		if err != nil {
-			return err
+		for _, stmt := range pruneStatements {
+			res, err := tx.ExecContext(ctx, stmt, before.UnixNano())
+			if err != nil {
+				return fmt.Errorf("prune: %w", err)
+			}
+			n, _ := res.RowsAffected()
+			total += n
 		}
-		n, _ := res.RowsAffected()
-		total += n
-		res, err = tx.ExecContext(ctx, `DELETE FROM outbox WHERE state = ? AND sent < ?`,
-			StateSent, before.UnixNano())
-		if err != nil {
-			return err
-		}
-		n, _ = res.RowsAffected()
-		total += n
 		return nil
 	})
 	return total, err

@@ -207,3 +207,39 @@ func TestTrimBacklogDeadLettersOldest(t *testing.T) {
 		t.Errorf("failed = %+v", failed)
 	}
 }
+
+func TestPruneKeepsRecentAndPendingRows(t *testing.T) {
+	s, _ := openTemp(t)
+	ctx := context.Background()
+	oldID, _ := accept(t, s, `{"old":1}`)
+	ids, err := s.Complete(ctx, Completion{InboxID: oldID, At: t0, Messages: []OutboxMessage{
+		{Channel: "ops", InboxID: oldID, Rule: "r", Document: "d"},
+		{Channel: "ops", InboxID: oldID, Rule: "r", Document: "d"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.MarkSent(ctx, ids[0], notifier.Receipt{}, t0); err != nil {
+		t.Fatal(err)
+	}
+	newID, _, err := s.Accept(ctx, InboxItem{Digest: "new", Body: []byte("{}"), Received: t0.Add(48 * time.Hour)})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	n, err := s.Prune(ctx, t0.Add(24*time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 2 {
+		t.Errorf("pruned %d rows, want 2: the old inbox row and the sent message", n)
+	}
+	pending, _ := s.PendingInbox(ctx, 0, 10)
+	if len(pending) != 1 || pending[0].ID != newID {
+		t.Errorf("inbox after prune = %+v, want only the new row", pending)
+	}
+	all, _ := s.Messages(ctx, MessageFilter{})
+	if len(all) != 1 || all[0].ID != ids[1] || all[0].State != StatePending {
+		t.Errorf("outbox after prune = %+v, want only the pending message", all)
+	}
+}
