@@ -132,10 +132,14 @@ func TestCutFixtureMissingMember(t *testing.T) {
 		wantErr string
 	}{
 		{"not JSON", `{"event": `, `fixture "x.json": unexpected end of JSON input`},
-		{"no name", `{"event": "E", "data": {"modified": "2026-01-01 00:00:00.000000"}}`,
-			`fixture "x.json": document has no "name" or "modified" string member`},
-		{"modified after compact separator", `{"data": {"name": "n", "modified":"m"}}`,
-			`fixture "x.json": member "modified": "m" not found`},
+		{
+			"no name", `{"event": "E", "data": {"modified": "2026-01-01 00:00:00.000000"}}`,
+			`fixture "x.json": document has no "name" or "modified" string member`,
+		},
+		{
+			"modified after compact separator", `{"data": {"name": "n", "modified":"m"}}`,
+			`fixture "x.json": member "modified": "m" not found`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

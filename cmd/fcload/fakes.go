@@ -125,7 +125,7 @@ func startConsoleSink(r io.Reader) *consoleSink {
 		}
 		// A scan error leaves bytes unread: discard them so the server
 		// does not block on a full pipe.
-		io.Copy(io.Discard, r)
+		_, _ = io.Copy(io.Discard, r)
 	}()
 	return c
 }

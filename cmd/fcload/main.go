@@ -105,7 +105,7 @@ func run(ctx context.Context, o options, stdout, stderr io.Writer) error {
 	if o.keep {
 		fmt.Fprintln(stderr, "fcload: keeping", dir)
 	} else {
-		defer os.RemoveAll(dir)
+		defer func() { _ = os.RemoveAll(dir) }()
 	}
 
 	if o.bin == "" {
@@ -153,7 +153,7 @@ func measure(ctx context.Context, o options, dir string, events *eventSource) (R
 		return Report{}, err
 	}
 	if err := srv.waitReady(ctx, 15*time.Second); err != nil {
-		srv.stop(serverStopTimeout)
+		_ = srv.stop(serverStopTimeout) // the readiness error is the one to report
 		return Report{}, err
 	}
 

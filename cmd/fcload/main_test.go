@@ -61,12 +61,24 @@ func TestWriteConfigLoads(t *testing.T) {
 		wantChannels []string
 		wantRules    int
 	}{
-		{"chat one shard", setup{shards: 1, sink: sinkChat},
-			[]string{"discord-000", "slack-000"}, 1},
-		{"chat three shards", setup{shards: 3, sink: sinkChat},
-			[]string{"discord-000", "discord-001", "discord-002", "slack-000", "slack-001", "slack-002"}, 3},
-		{"console two shards", setup{shards: 2, sink: sinkConsole},
-			[]string{"console-000", "console-001"}, 2},
+		{
+			"chat one shard",
+			setup{shards: 1, sink: sinkChat},
+			[]string{"discord-000", "slack-000"},
+			1,
+		},
+		{
+			"chat three shards",
+			setup{shards: 3, sink: sinkChat},
+			[]string{"discord-000", "discord-001", "discord-002", "slack-000", "slack-001", "slack-002"},
+			3,
+		},
+		{
+			"console two shards",
+			setup{shards: 2, sink: sinkConsole},
+			[]string{"console-000", "console-001"},
+			2,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -123,10 +135,16 @@ func TestRunEndToEnd(t *testing.T) {
 		args      []string
 		platforms []string
 	}{
-		{"chat closed loop", []string{"--concurrency", "4", "--requests", "60", "--channels", "30"},
-			[]string{platformDiscord, platformSlack}},
-		{"console open loop", []string{"--rate", "200", "--requests", "60", "--sink", "console"},
-			[]string{platformConsole}},
+		{
+			"chat closed loop",
+			[]string{"--concurrency", "4", "--requests", "60", "--channels", "30"},
+			[]string{platformDiscord, platformSlack},
+		},
+		{
+			"console open loop",
+			[]string{"--rate", "200", "--requests", "60", "--sink", "console"},
+			[]string{platformConsole},
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

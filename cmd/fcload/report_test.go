@@ -81,15 +81,19 @@ func TestDeliveryOf(t *testing.T) {
 	}
 
 	slack := deliveryOf(platformSlack, started, posts, at(0))
-	wantSlack := Delivery{Posted: 2, Lost: 1, Duplicates: 1, Unexpected: 1, PostsPerSecond: 2 / (1950 * time.Millisecond).Seconds(),
-		Latency: Latency{Count: 2, P50: 3, P99: 5, Max: 5}}
+	wantSlack := Delivery{
+		Posted: 2, Lost: 1, Duplicates: 1, Unexpected: 1, PostsPerSecond: 2 / (1950 * time.Millisecond).Seconds(),
+		Latency: Latency{Count: 2, P50: 3, P99: 5, Max: 5},
+	}
 	if slack != wantSlack {
 		t.Errorf("slack = %+v, want %+v", slack, wantSlack)
 	}
 
 	discord := deliveryOf(platformDiscord, started, posts, at(0))
-	wantDiscord := Delivery{Posted: 1, Lost: 2, PostsPerSecond: 1 / (1600 * time.Millisecond).Seconds(),
-		Latency: Latency{Count: 1, P50: 100, P99: 100, Max: 100}}
+	wantDiscord := Delivery{
+		Posted: 1, Lost: 2, PostsPerSecond: 1 / (1600 * time.Millisecond).Seconds(),
+		Latency: Latency{Count: 1, P50: 100, P99: 100, Max: 100},
+	}
 	if discord != wantDiscord {
 		t.Errorf("discord = %+v, want %+v", discord, wantDiscord)
 	}

@@ -145,7 +145,7 @@ func (p *serverProcess) waitReady(ctx context.Context, timeout time.Duration) er
 		select {
 		case err := <-p.exited:
 			p.exited <- err
-			return fmt.Errorf("fcnotify exited before it was ready (%v); its log: %s", err, p.logTail())
+			return fmt.Errorf("fcnotify exited before it was ready (%w); its log: %s", err, p.logTail())
 		default:
 		}
 		resp, err := http.Get(p.baseURL + "/healthz")
@@ -194,13 +194,13 @@ func (p *serverProcess) stop(timeout time.Duration) error {
 	select {
 	case err := <-p.exited:
 		if err != nil {
-			return fmt.Errorf("fcnotify exited with %v; its log: %s", err, p.logTail())
+			return fmt.Errorf("fcnotify exited with %w; its log: %s", err, p.logTail())
 		}
 		return nil
 	case <-time.After(timeout):
-		p.cmd.Process.Kill()
-		<-p.exited
-		return fmt.Errorf("fcnotify did not stop within %s and was killed", timeout)
+		_ = p.cmd.Process.Kill() // it may have exited on its own meanwhile
+		exitErr := <-p.exited
+		return fmt.Errorf("fcnotify did not stop within %s and was killed: %w", timeout, exitErr)
 	}
 }
 

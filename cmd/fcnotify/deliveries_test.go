@@ -95,8 +95,10 @@ func deliverAll(t *testing.T, st *store.SQLite, sl *chatfake.Slack, discordURL s
 		t.Fatal(err)
 	}
 	var logs bytes.Buffer
-	d := deliver.New(deliver.Options{Store: st, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
-		Policy: deliver.Policy{InitialBackoff: time.Second, MaxBackoff: time.Second}},
+	d := deliver.New(deliver.Options{
+		Store: st, Logger: slog.New(slog.NewTextHandler(&logs, nil)),
+		Policy: deliver.Policy{InitialBackoff: time.Second, MaxBackoff: time.Second},
+	},
 		[]deliver.Channel{{Name: "ops", Sender: slackSender}, {Name: "devs", Sender: discordSender}})
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
@@ -143,10 +145,14 @@ var (
 	listHeader = []string{"ID", "STATE", "CHANNEL", "RULE", "DOCUMENT", "ATTEMPTS", "QUEUED", "LAST ERROR"}
 	listLater  = []string{"4", "pending", "later", "site-active", "Site/b.example.com", "0", "2026-08-21T13:00:00Z"}
 	listSent   = []string{"3", "sent", "ops", "site-active", "Site/a.example.com", "1", "2026-08-21T13:00:00Z"}
-	listDevs   = []string{"2", "failed", "devs", "deploy-failed", "Deploy Candidate/dc-17", "1", "2026-08-21T13:00:00Z",
-		"final: HTTP 401: 50027: the webhook token is invalid: copy the webhook URL again"}
-	listOps = []string{"1", "failed", "ops", "bench-broken", "Bench/bench-0142", "1", "2026-08-21T13:00:00Z",
-		"final: HTTP 404: channel_not_found: the webhook's channel does not exist: create a new webhook"}
+	listDevs   = []string{
+		"2", "failed", "devs", "deploy-failed", "Deploy Candidate/dc-17", "1", "2026-08-21T13:00:00Z",
+		"final: HTTP 401: 50027: the webhook token is invalid: copy the webhook URL again",
+	}
+	listOps = []string{
+		"1", "failed", "ops", "bench-broken", "Bench/bench-0142", "1", "2026-08-21T13:00:00Z",
+		"final: HTTP 404: channel_not_found: the webhook's channel does not exist: create a new webhook",
+	}
 )
 
 // cellGap separates the columns that tabwriter pads with at least two

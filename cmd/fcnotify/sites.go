@@ -80,7 +80,7 @@ func runSites(cmd *cobra.Command, g *globalFlags, f *sitesFlags, now time.Time) 
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer closeStore(cmd, st)
 	rows, err := st.ListInventory(cmd.Context(), filter)
 	if err != nil {
 		return err

@@ -95,8 +95,10 @@ func newProcessor(t *testing.T, st *store.SQLite) *process.Processor {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return process.New(process.Options{Store: st, Inventory: st, Rules: engine, Renderer: renderer,
-		Clock: fakeclock.New(sitesNow)})
+	return process.New(process.Options{
+		Store: st, Inventory: st, Rules: engine, Renderer: renderer,
+		Clock: fakeclock.New(sitesNow),
+	})
 }
 
 // runSitesCommand runs `fcnotify sites` with args at sitesNow.

@@ -84,7 +84,7 @@ func (p *Process) waitReady(timeout time.Duration) error {
 	for time.Now().Before(deadline) {
 		select {
 		case <-p.exited:
-			return fmt.Errorf("fcnotify exited before it was ready: %v", p.err)
+			return fmt.Errorf("fcnotify exited before it was ready: %w", p.err)
 		default:
 		}
 		resp, err := client.Get(p.url + "/healthz")

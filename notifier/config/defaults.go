@@ -34,8 +34,10 @@ const (
 
 // BuiltinTemplates names the templates that ship with fcnotify, which a
 // rule may name without defining them under templates.
-var BuiltinTemplates = []string{"site-status", "site-plan-change", "deploy-status", "bench-status", "generic",
-	"site-trial-expiry", "stuck-state"}
+var BuiltinTemplates = []string{
+	"site-status", "site-plan-change", "deploy-status", "bench-status", "generic",
+	"site-trial-expiry", "stuck-state",
+}
 
 // applyDefaults fills every field left empty. With implicit set, a file
 // without channels gets the console channel, and a file without rules

@@ -19,7 +19,9 @@ func TestScheduleDefaultsAndValues(t *testing.T) {
 		{
 			"set",
 			[]string{"schedule:", "  tick: 30s", "  trial_reminders: [14, 2]", `  trial_reminder_time: "17:45"`},
-			Duration(30 * time.Second), []int{14, 2}, 17*time.Hour + 45*time.Minute,
+			Duration(30 * time.Second),
+			[]int{14, 2},
+			17*time.Hour + 45*time.Minute,
 		},
 		{"no reminders", []string{"schedule:", "  trial_reminders: []"}, Duration(time.Minute), []int{}, 9 * time.Hour},
 	}

@@ -158,12 +158,20 @@ func TestDeliverGlobalRateLimitPausesDiscord(t *testing.T) {
 		headers map[string]string
 		want    time.Duration
 	}{
-		{"global in the body", `{"message":"You are being rate limited.","retry_after":4,"global":true}`,
-			map[string]string{"Retry-After": "4"}, 4 * time.Second},
-		{"global in the header", `{"message":"You are being rate limited.","retry_after":2.5,"global":false}`,
-			map[string]string{"X-RateLimit-Global": "true", "X-RateLimit-Scope": "global"}, 2500 * time.Millisecond},
-		{"global without a wait", `{"message":"You are being rate limited.","global":true}`,
-			nil, time.Second},
+		{
+			"global in the body", `{"message":"You are being rate limited.","retry_after":4,"global":true}`,
+			map[string]string{"Retry-After": "4"},
+			4 * time.Second,
+		},
+		{
+			"global in the header", `{"message":"You are being rate limited.","retry_after":2.5,"global":false}`,
+			map[string]string{"X-RateLimit-Global": "true", "X-RateLimit-Scope": "global"},
+			2500 * time.Millisecond,
+		},
+		{
+			"global without a wait", `{"message":"You are being rate limited.","global":true}`,
+			nil, time.Second,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -89,8 +89,10 @@ func prepareHarness(t testing.TB, opts Options, channels ...Channel) *harness {
 	opts.Logger = slog.New(slog.NewTextHandler(logs, nil))
 	opts.Policy.Jitter = func() float64 { return 1 }
 	opts.Poll, opts.Grace = time.Hour, time.Second
-	return &harness{t: t, store: s, clock: clock, logs: logs, d: New(opts, channels),
-		workers: len(channels), done: make(chan struct{})}
+	return &harness{
+		t: t, store: s, clock: clock, logs: logs, d: New(opts, channels),
+		workers: len(channels), done: make(chan struct{}),
+	}
 }
 
 // run starts the Deliverer until the test ends or stop is called.
@@ -112,15 +114,19 @@ func (h *harness) run() {
 func (h *harness) queue(channel string, titles ...string) {
 	h.t.Helper()
 	ctx := context.Background()
-	id, _, err := h.store.Accept(ctx, store.InboxItem{Digest: fmt.Sprint(channel, titles, time.Now().UnixNano()),
-		Body: []byte("{}"), Received: h.clock.Now()})
+	id, _, err := h.store.Accept(ctx, store.InboxItem{
+		Digest: fmt.Sprint(channel, titles, time.Now().UnixNano()),
+		Body:   []byte("{}"), Received: h.clock.Now(),
+	})
 	if err != nil {
 		h.t.Fatal(err)
 	}
 	var msgs []store.OutboxMessage
 	for _, title := range titles {
-		msgs = append(msgs, store.OutboxMessage{Channel: channel, InboxID: id, Rule: "r",
-			Document: "doc", Message: notifier.Message{Title: title}})
+		msgs = append(msgs, store.OutboxMessage{
+			Channel: channel, InboxID: id, Rule: "r",
+			Document: "doc", Message: notifier.Message{Title: title},
+		})
 	}
 	if _, err := h.store.Complete(ctx, store.Completion{InboxID: id, Messages: msgs, At: h.clock.Now()}); err != nil {
 		h.t.Fatal(err)
@@ -250,12 +256,20 @@ func TestDeliverOutcomes(t *testing.T) {
 	}{
 		{"delivered first time", nil, 1, store.StateSent, "", 0},
 		{"500 then success", []error{transient(500)}, 2, store.StateSent, "", time.Second},
-		{"three transient failures", []error{transient(502), transient(503), transient(500)}, 4,
-			store.StateSent, "", 7 * time.Second},
+		{
+			"three transient failures",
+			[]error{transient(502), transient(503), transient(500)},
+			4,
+			store.StateSent, "", 7 * time.Second,
+		},
 		{"429 with Retry-After 2", []error{rateLimited(2*time.Second, false)}, 2, store.StateSent, "", 2 * time.Second},
 		{"429 without Retry-After backs off", []error{rateLimited(0, false)}, 2, store.StateSent, "", time.Second},
-		{"final error", []error{&notifier.SendError{Class: notifier.ClassFinal, Status: 404, Code: "10015"}}, 1,
-			store.StateFailed, "final: HTTP 404: 10015", 0},
+		{
+			"final error",
+			[]error{&notifier.SendError{Class: notifier.ClassFinal, Status: 404, Code: "10015"}},
+			1,
+			store.StateFailed, "final: HTTP 404: 10015", 0,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -51,8 +51,10 @@ func slackWebhookChatFor(t testing.TB, fake *chatfake.Slack) chat {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return chat{fake: fake, sender: sender, platform: notifier.PlatformSlack,
-		secrets: []string{fake.WebhookURL(), fake.WebhookSecret()}}
+	return chat{
+		fake: fake, sender: sender, platform: notifier.PlatformSlack,
+		secrets: []string{fake.WebhookURL(), fake.WebhookSecret()},
+	}
 }
 
 func slackBotChat(t testing.TB, opts ...chatfake.Option) chat {
@@ -81,8 +83,10 @@ func discordChatFor(t testing.TB, fake *chatfake.Discord, webhookURL string) cha
 	if err != nil {
 		t.Fatal(err)
 	}
-	return chat{fake: fake, sender: sender, platform: notifier.PlatformDiscord,
-		secrets: []string{fake.WebhookURL(), fake.WebhookToken(), webhookURL}}
+	return chat{
+		fake: fake, sender: sender, platform: notifier.PlatformDiscord,
+		secrets: []string{fake.WebhookURL(), fake.WebhookToken(), webhookURL},
+	}
 }
 
 func discordChat(t testing.TB, opts ...chatfake.Option) chat {

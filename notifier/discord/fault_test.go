@@ -68,9 +68,9 @@ func faults() []faultCase {
 	}
 }
 
-// runFault plays fc against a new fake and returns Send's error and the
-// number of requests the fake saw.
-func runFault(t *testing.T, fc faultCase, bot bool) (error, int) {
+// runFault plays fc against a new fake and returns the number of
+// requests the fake saw and Send's error.
+func runFault(t *testing.T, fc faultCase, bot bool) (int, error) {
 	t.Helper()
 	fake := chatfake.NewDiscord(t)
 	cfg := Config{WebhookURL: fake.WebhookURL()}
@@ -93,7 +93,7 @@ func runFault(t *testing.T, fc faultCase, bot bool) (error, int) {
 	}
 	fc.setup(fake)
 	_, err = s.Send(ctx, typicalMessage())
-	return err, len(fake.Requests())
+	return len(fake.Requests()), err
 }
 
 func TestFaults(t *testing.T) {
@@ -108,7 +108,7 @@ func TestFaults(t *testing.T) {
 }
 
 func checkFault(t *testing.T, fc faultCase, bot bool) {
-	err, requests := runFault(t, fc, bot)
+	requests, err := runFault(t, fc, bot)
 	var sendErr *notifier.SendError
 	if !errors.As(err, &sendErr) {
 		t.Fatalf("Send() error = %v, want *notifier.SendError", err)
@@ -146,7 +146,7 @@ func TestErrorsLeakNoSecrets(t *testing.T) {
 	var errs []error
 	for _, bot := range []bool{false, true} {
 		for _, fc := range faults() {
-			err, _ := runFault(t, fc, bot)
+			_, err := runFault(t, fc, bot)
 			errs = append(errs, err)
 		}
 	}

@@ -87,8 +87,10 @@ func WriteTable(w io.Writer, rows []store.InventoryRow, zone *time.Location, opt
 	fmt.Fprintln(tw, strings.Join(header, "\t"))
 
 	for _, r := range rows {
-		cells := []string{r.Name, r.Status, minute(r.StatusSince, zone), r.Team, r.Plan, r.TrialEnd,
-			r.Group, r.Bench, r.Cluster, r.Event, minute(r.LastSeen, zone)}
+		cells := []string{
+			r.Name, r.Status, minute(r.StatusSince, zone), r.Team, r.Plan, r.TrialEnd,
+			r.Group, r.Bench, r.Cluster, r.Event, minute(r.LastSeen, zone),
+		}
 		if opts.Kind {
 			cells = append([]string{r.Kind}, cells...)
 		}

@@ -107,8 +107,10 @@ func StuckAlert(doc store.InventoryRow, rule string, now time.Time, zone *time.L
 	data["since"] = doc.StatusSince.In(zone).Format(notifier.DatetimeLayout)
 
 	since := doc.StatusSince.UnixNano()
-	scheduled := Scheduled{Kind: ScheduledStuck, Rule: rule, Doctype: doc.Doctype, Name: doc.Name,
-		StatusSince: since, From: doc.PreviousStatus}
+	scheduled := Scheduled{
+		Kind: ScheduledStuck, Rule: rule, Doctype: doc.Doctype, Name: doc.Name,
+		StatusSince: since, From: doc.PreviousStatus,
+	}
 	key := "stuck|" + rule + "|" + doc.Doctype + "|" + doc.Name + "|" + strconv.FormatInt(since, 10)
 	return item(key, body{Event: doc.Event, Data: data, Scheduled: scheduled}, doc.Team, now)
 }
@@ -149,8 +151,10 @@ func item(key string, b body, team string, at time.Time) (store.InboxItem, error
 		return store.InboxItem{}, fmt.Errorf("encode scheduled event: %w", err)
 	}
 	sum := sha256.Sum256([]byte(key))
-	return store.InboxItem{Digest: hex.EncodeToString(sum[:]), Endpoint: ScheduledEndpoint, Team: team,
-		Body: raw, Received: at}, nil
+	return store.InboxItem{
+		Digest: hex.EncodeToString(sum[:]), Endpoint: ScheduledEndpoint, Team: team,
+		Body: raw, Received: at,
+	}, nil
 }
 
 func dropEmpty(data map[string]any) {

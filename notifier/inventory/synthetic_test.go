@@ -18,8 +18,10 @@ import (
 var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 func trialSite() store.InventoryRow {
-	return store.InventoryRow{Doctype: DoctypeSite, Name: "trial1.example.com", Kind: KindSite, Status: "Active",
-		Team: "team-4e9d", Plan: "Trial", TrialEnd: "2026-08-28", Group: "bench-0007", Cluster: "Default"}
+	return store.InventoryRow{
+		Doctype: DoctypeSite, Name: "trial1.example.com", Kind: KindSite, Status: "Active",
+		Team: "team-4e9d", Plan: "Trial", TrialEnd: "2026-08-28", Group: "bench-0007", Cluster: "Default",
+	}
 }
 
 func TestTrialReminderEvent(t *testing.T) {
@@ -85,9 +87,11 @@ func TestStuckAlertEvent(t *testing.T) {
 	kolkata, _ := time.LoadLocation("Asia/Kolkata")
 	raw := fixture(t, "deploy-running.json")
 	data, _ := DataOf([]byte(raw))
-	doc := store.InventoryRow{Doctype: "Deploy Candidate Build", Name: "x7k2m7q4ra", Kind: KindDeploy,
+	doc := store.InventoryRow{
+		Doctype: "Deploy Candidate Build", Name: "x7k2m7q4ra", Kind: KindDeploy,
 		Status: "Running", PreviousStatus: "Preparing", StatusSince: since, Team: "team-7f3a",
-		Event: notifier.EventDeployStatus, Data: data}
+		Event: notifier.EventDeployStatus, Data: data,
+	}
 
 	it, err := StuckAlert(doc, "deploy-stuck", now, kolkata)
 	if err != nil {
@@ -114,8 +118,10 @@ func TestStuckAlertEvent(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := Scheduled{Kind: ScheduledStuck, Rule: "deploy-stuck", Doctype: "Deploy Candidate Build",
-		Name: "x7k2m7q4ra", StatusSince: since.UnixNano(), From: "Preparing"}
+	want := Scheduled{
+		Kind: ScheduledStuck, Rule: "deploy-stuck", Doctype: "Deploy Candidate Build",
+		Name: "x7k2m7q4ra", StatusSince: since.UnixNano(), From: "Preparing",
+	}
 	if s != want {
 		t.Errorf("scheduled = %+v, want %+v", s, want)
 	}
@@ -134,8 +140,10 @@ func TestStuckAlertEvent(t *testing.T) {
 func TestStuckAlertAddsInferredTeam(t *testing.T) {
 	raw := fixture(t, "bench-status-installing.json")
 	data, _ := DataOf([]byte(raw))
-	doc := store.InventoryRow{Doctype: DoctypeBench, Name: "bench-0142-000213-f8", Status: "Installing",
-		StatusSince: t0, Team: "team-b21c", Event: notifier.EventBenchStatus, Data: data}
+	doc := store.InventoryRow{
+		Doctype: DoctypeBench, Name: "bench-0142-000213-f8", Status: "Installing",
+		StatusSince: t0, Team: "team-b21c", Event: notifier.EventBenchStatus, Data: data,
+	}
 	it, err := StuckAlert(doc, "bench-stuck", t0.Add(20*time.Minute), time.UTC)
 	if err != nil {
 		t.Fatal(err)

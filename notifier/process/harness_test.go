@@ -56,8 +56,10 @@ func newHarness(t *testing.T, rulesYAML string, channels map[string]ChannelCalm)
 // must define ops and devs as console channels.
 func newHarnessWith(t *testing.T, channelsYAML, rulesYAML string, channels map[string]ChannelCalm) *harness {
 	t.Helper()
-	h := &harness{t: t, ctx: context.Background(), clock: fakeclock.New(t0), canned: channels,
-		path: filepath.Join(t.TempDir(), "fcnotify.db")}
+	h := &harness{
+		t: t, ctx: context.Background(), clock: fakeclock.New(t0), canned: channels,
+		path: filepath.Join(t.TempDir(), "fcnotify.db"),
+	}
 	cfg, err := config.Parse([]byte(channelsYAML+rulesYAML), "calm.yaml")
 	if err != nil {
 		t.Fatalf("config: %v", err)

@@ -165,16 +165,21 @@ rules:
 		want  []string
 	}{
 		{"site", store.MuteTarget{Kind: store.MuteSite, Target: "site1.example.com"}, time.Hour, []string{
-			"ops: ✅ site2.example.com is now Active", "ops: 🔴 Bench bench-0019-000001-f9 is now Broken"}},
+			"ops: ✅ site2.example.com is now Active", "ops: 🔴 Bench bench-0019-000001-f9 is now Broken",
+		}},
 		{"group", store.MuteTarget{Kind: store.MuteGroup, Target: "bench-0019"}, time.Hour, []string{
-			"ops: ✅ site2.example.com is now Active"}},
+			"ops: ✅ site2.example.com is now Active",
+		}},
 		{"team", store.MuteTarget{Kind: store.MuteTeam, Target: "team-b21c"}, time.Hour, []string{
-			"ops: ✅ site1.example.com is now Active", "ops: 🔴 Bench bench-0019-000001-f9 is now Broken"}},
+			"ops: ✅ site1.example.com is now Active", "ops: 🔴 Bench bench-0019-000001-f9 is now Broken",
+		}},
 		{"bench", store.MuteTarget{Kind: store.MuteBench, Target: "bench-0019-000001-f9"}, time.Hour, []string{
-			"ops: ✅ site1.example.com is now Active", "ops: ✅ site2.example.com is now Active"}},
+			"ops: ✅ site1.example.com is now Active", "ops: ✅ site2.example.com is now Active",
+		}},
 		{"expired", store.MuteTarget{Kind: store.MuteSite, Target: "site1.example.com"}, -time.Second, []string{
 			"ops: ✅ site1.example.com is now Active", "ops: ✅ site2.example.com is now Active",
-			"ops: 🔴 Bench bench-0019-000001-f9 is now Broken"}},
+			"ops: 🔴 Bench bench-0019-000001-f9 is now Broken",
+		}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -203,8 +208,10 @@ rules:
     match: {event: Site Status Update, to: Broken}
     notify: [ops]
 `, nil)
-	if _, err := h.st.AddMute(h.ctx, store.Mute{MuteTarget: store.MuteTarget{Kind: store.MuteSite, Target: site1.Name},
-		Until: t0.Add(time.Minute), Created: t0}); err != nil {
+	if _, err := h.st.AddMute(h.ctx, store.Mute{
+		MuteTarget: store.MuteTarget{Kind: store.MuteSite, Target: site1.Name},
+		Until:      t0.Add(time.Minute), Created: t0,
+	}); err != nil {
 		t.Fatal(err)
 	}
 	h.sendSite(site1, "Active")
@@ -229,13 +236,17 @@ rules:
     match: {event: Site Trial Expiry}
     notify: [ops]
 `, nil)
-	if _, err := h.st.AddMute(h.ctx, store.Mute{MuteTarget: store.MuteTarget{Kind: store.MuteSite, Target: "trial1.example.com"},
-		Until: t0.Add(time.Hour), Created: t0}); err != nil {
+	if _, err := h.st.AddMute(h.ctx, store.Mute{
+		MuteTarget: store.MuteTarget{Kind: store.MuteSite, Target: "trial1.example.com"},
+		Until:      t0.Add(time.Hour), Created: t0,
+	}); err != nil {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"trial1.example.com", "trial2.example.com"} {
-		reminder, err := inventory.TrialReminder(store.InventoryRow{Doctype: "Site", Name: name, Team: "team-7f3a",
-			Status: "Active", Plan: "Trial", TrialEnd: "2026-08-22"}, 3, t0)
+		reminder, err := inventory.TrialReminder(store.InventoryRow{
+			Doctype: "Site", Name: name, Team: "team-7f3a",
+			Status: "Active", Plan: "Trial", TrialEnd: "2026-08-22",
+		}, 3, t0)
 		if err != nil {
 			t.Fatal(err)
 		}

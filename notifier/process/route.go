@@ -43,8 +43,10 @@ func (d *decider) holdGroup(it *item) error {
 	if err != nil {
 		return err
 	}
-	d.changes.Hold = append(d.changes.Hold, store.Hold{Kind: store.HoldGroup, Channel: it.Channel,
-		Rule: it.Rule, Key: key, Document: it.Document, InboxID: it.InboxID, Due: due, Body: body})
+	d.changes.Hold = append(d.changes.Hold, store.Hold{
+		Kind: store.HoldGroup, Channel: it.Channel,
+		Rule: it.Rule, Key: key, Document: it.Document, InboxID: it.InboxID, Due: due, Body: body,
+	})
 	d.p.Calm.Metrics.countHeld(it.Channel, store.HoldGroup)
 	return nil
 }
@@ -57,8 +59,10 @@ func (d *decider) openGroupDue(it *item, key string) (time.Time, error) {
 			return h.Due, nil
 		}
 	}
-	open, err := d.p.Calm.Held.Holds(d.ctx, store.HoldFilter{Kind: store.HoldGroup, Channel: it.Channel,
-		Rule: it.Rule, Key: key, DueAfter: d.now})
+	open, err := d.p.Calm.Held.Holds(d.ctx, store.HoldFilter{
+		Kind: store.HoldGroup, Channel: it.Channel,
+		Rule: it.Rule, Key: key, DueAfter: d.now,
+	})
 	if err != nil || len(open) == 0 {
 		return time.Time{}, err
 	}
@@ -140,8 +144,10 @@ func (d *decider) queueLinked(it *item, mode string, rec store.LivingMessage) er
 // startLiving records the message at index as the living message of
 // key, which later messages edit or reply to.
 func (d *decider) startLiving(it *item, key string, index int, body heldBody, started time.Time) error {
-	rec := store.LivingMessage{Rule: it.Rule, Channel: it.Channel, Key: key,
-		Root: store.MessageRef{Index: index}, Started: started}
+	rec := store.LivingMessage{
+		Rule: it.Rule, Channel: it.Channel, Key: key,
+		Root: store.MessageRef{Index: index}, Started: started,
+	}
 	return d.saveLiving(rec, body)
 }
 
@@ -213,8 +219,10 @@ func (d *decider) holdQuiet(it *item, until time.Time) error {
 	if err != nil {
 		return err
 	}
-	d.changes.Hold = append(d.changes.Hold, store.Hold{Kind: store.HoldQuiet, Channel: it.Channel,
-		Rule: it.Rule, Document: it.Document, InboxID: it.InboxID, Due: until, Body: body})
+	d.changes.Hold = append(d.changes.Hold, store.Hold{
+		Kind: store.HoldQuiet, Channel: it.Channel,
+		Rule: it.Rule, Document: it.Document, InboxID: it.InboxID, Due: until, Body: body,
+	})
 	d.p.Calm.Metrics.countHeld(it.Channel, store.HoldQuiet)
 	return nil
 }
@@ -223,8 +231,10 @@ func (d *decider) holdQuiet(it *item, until time.Time) error {
 // the message's index among them.
 func (d *decider) queue(it *item) int {
 	msg := d.render(it)
-	d.msgs = append(d.msgs, store.OutboxMessage{Channel: it.Channel, InboxID: it.InboxID, Rule: it.Rule,
-		Document: label(it), Message: *msg})
+	d.msgs = append(d.msgs, store.OutboxMessage{
+		Channel: it.Channel, InboxID: it.InboxID, Rule: it.Rule,
+		Document: label(it), Message: *msg,
+	})
 	return len(d.msgs) - 1
 }
 

@@ -104,8 +104,10 @@ func (p *Processor) ruleMessages(log *slog.Logger, name string, ev *notifier.Eve
 		}
 		seen[ch] = true
 		msg := p.render(log.With("channel", ch), p.Platforms[ch], tmpl, data, info.Mentions)
-		out = append(out, store.OutboxMessage{Channel: ch, InboxID: ev.InboxID, Rule: name,
-			Document: ev.Document, Message: *msg})
+		out = append(out, store.OutboxMessage{
+			Channel: ch, InboxID: ev.InboxID, Rule: name,
+			Document: ev.Document, Message: *msg,
+		})
 	}
 	return out
 }

@@ -41,8 +41,10 @@ func newServer(t *testing.T, secrets ...Secret) *server {
 		t.Fatal(err)
 	}
 	logs := &bytes.Buffer{}
-	h := New(Options{Path: "/webhook", MaxBody: 1 << 20, Secrets: secrets, Store: s,
-		Logger: slog.New(slog.NewTextHandler(logs, nil))})
+	h := New(Options{
+		Path: "/webhook", MaxBody: 1 << 20, Secrets: secrets, Store: s,
+		Logger: slog.New(slog.NewTextHandler(logs, nil)),
+	})
 	ts := httptest.NewServer(h)
 	t.Cleanup(func() {
 		ts.Close()
@@ -90,27 +92,47 @@ func TestWebhookRejectsBadInput(t *testing.T) {
 		status                           int
 		response                         string
 	}{
-		{"no secret", "POST", "/webhook", "", site, 401,
-			`{"error":"missing or invalid X-Webhook-Secret header"}`},
-		{"wrong secret", "POST", "/webhook", "s3cret-wrong", site, 401,
-			`{"error":"missing or invalid X-Webhook-Secret header"}`},
-		{"secret of another endpoint", "POST", "/webhook", "acme-secret", site, 401,
-			`{"error":"missing or invalid X-Webhook-Secret header"}`},
-		{"bad JSON", "POST", "/webhook", "s3cret", `{"event": "Site Status Update", "data": {`, 400,
-			`{"error":"body is not valid JSON: unexpected end of input after byte 41"}`},
-		{"JSON array", "POST", "/webhook", "s3cret", `[{"event": "Site Status Update"}]`, 400,
-			`{"error":"body must be a JSON object, got array"}`},
-		{"2 MiB body", "POST", "/webhook", "s3cret", huge, 413,
-			`{"error":"body is larger than the 1048576-byte limit"}`},
-		{"wrong method", "GET", "/webhook", "s3cret", "", 405,
-			`{"error":"method GET not allowed: send POST"}`},
-		{"missing event name", "POST", "/webhook", "s3cret", `{"data": {"name": "site1"}}`, 400,
-			`{"error":"event name and doctype are both missing: send {\"event\": ..., \"data\": {...}}"}`},
-		{"unknown endpoint", "POST", "/webhook/nobody", "s3cret", site, 404,
-			`{"error":"no webhook at this path: use /webhook"}`},
-		{"team not allowed", "POST", "/webhook/acme", "acme-secret",
+		{
+			"no secret", "POST", "/webhook", "", site, 401,
+			`{"error":"missing or invalid X-Webhook-Secret header"}`,
+		},
+		{
+			"wrong secret", "POST", "/webhook", "s3cret-wrong", site, 401,
+			`{"error":"missing or invalid X-Webhook-Secret header"}`,
+		},
+		{
+			"secret of another endpoint", "POST", "/webhook", "acme-secret", site, 401,
+			`{"error":"missing or invalid X-Webhook-Secret header"}`,
+		},
+		{
+			"bad JSON", "POST", "/webhook", "s3cret", `{"event": "Site Status Update", "data": {`, 400,
+			`{"error":"body is not valid JSON: unexpected end of input after byte 41"}`,
+		},
+		{
+			"JSON array", "POST", "/webhook", "s3cret", `[{"event": "Site Status Update"}]`, 400,
+			`{"error":"body must be a JSON object, got array"}`,
+		},
+		{
+			"2 MiB body", "POST", "/webhook", "s3cret", huge, 413,
+			`{"error":"body is larger than the 1048576-byte limit"}`,
+		},
+		{
+			"wrong method", "GET", "/webhook", "s3cret", "", 405,
+			`{"error":"method GET not allowed: send POST"}`,
+		},
+		{
+			"missing event name", "POST", "/webhook", "s3cret", `{"data": {"name": "site1"}}`, 400,
+			`{"error":"event name and doctype are both missing: send {\"event\": ..., \"data\": {...}}"}`,
+		},
+		{
+			"unknown endpoint", "POST", "/webhook/nobody", "s3cret", site, 404,
+			`{"error":"no webhook at this path: use /webhook"}`,
+		},
+		{
+			"team not allowed", "POST", "/webhook/acme", "acme-secret",
 			fixture(t, "deploy-success.json"), 403,
-			`{"error":"team \"team-b21c\" is not allowed for this secret"}`},
+			`{"error":"team \"team-b21c\" is not allowed for this secret"}`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -140,18 +162,30 @@ func TestWebhookAccepts(t *testing.T) {
 		stored                   int
 		team                     string
 	}{
-		{"wrapped form", "/webhook", "s3cret", fixture(t, "site-status-active.json"),
-			`{"id":1,"status":"accepted"}`, 1, ""},
-		{"flat form", "/webhook", "s3cret", fixture(t, "site-status-flat-legacy.json"),
-			`{"id":1,"status":"accepted"}`, 1, ""},
-		{"trailing slash is not redirected", "/webhook/", "s3cret", fixture(t, "bench-status-broken.json"),
-			`{"id":1,"status":"accepted"}`, 1, ""},
-		{"named endpoint binds team", "/webhook/acme", "acme-secret", fixture(t, "bench-status-broken.json"),
-			`{"id":1,"status":"accepted"}`, 1, "team-7f3a"},
-		{"validate is answered, not stored", "/webhook", "s3cret", fixture(t, "webhook-validate.json"),
-			`{"status":"ok"}`, 0, ""},
-		{"unknown event", "/webhook", "s3cret", fixture(t, "event-unknown-future.json"),
-			`{"id":1,"status":"accepted"}`, 1, ""},
+		{
+			"wrapped form", "/webhook", "s3cret", fixture(t, "site-status-active.json"),
+			`{"id":1,"status":"accepted"}`, 1, "",
+		},
+		{
+			"flat form", "/webhook", "s3cret", fixture(t, "site-status-flat-legacy.json"),
+			`{"id":1,"status":"accepted"}`, 1, "",
+		},
+		{
+			"trailing slash is not redirected", "/webhook/", "s3cret", fixture(t, "bench-status-broken.json"),
+			`{"id":1,"status":"accepted"}`, 1, "",
+		},
+		{
+			"named endpoint binds team", "/webhook/acme", "acme-secret", fixture(t, "bench-status-broken.json"),
+			`{"id":1,"status":"accepted"}`, 1, "team-7f3a",
+		},
+		{
+			"validate is answered, not stored", "/webhook", "s3cret", fixture(t, "webhook-validate.json"),
+			`{"status":"ok"}`, 0, "",
+		},
+		{
+			"unknown event", "/webhook", "s3cret", fixture(t, "event-unknown-future.json"),
+			`{"id":1,"status":"accepted"}`, 1, "",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -81,7 +81,8 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request, endpoint strin
 }
 
 func (h *Handler) store(w http.ResponseWriter, r *http.Request, log *slog.Logger,
-	ev *notifier.Event, secret *Secret, endpoint string, body []byte) {
+	ev *notifier.Event, secret *Secret, endpoint string, body []byte,
+) {
 	item := store.InboxItem{
 		Digest:   payload.Digest(body),
 		Endpoint: endpoint,

@@ -84,19 +84,23 @@ func TestHelperCodeblock(t *testing.T) {
 		want byFlavor
 	}{
 		{
-			"lines", []string{"one\ntwo\n"},
+			"lines",
+			[]string{"one\ntwo\n"},
 			byFlavor{fence + "\none\ntwo\n" + fence, fence + "\none\ntwo\n" + fence, "    one\n    two"},
 		},
 		{
-			"language", []string{"python", "x = 1"},
+			"language",
+			[]string{"python", "x = 1"},
 			byFlavor{fence + "\nx = 1\n" + fence, fence + "python\nx = 1\n" + fence, "    x = 1"},
 		},
 		{
-			"language cleaned", []string{"py\n<@U1>", "x"},
+			"language cleaned",
+			[]string{"py\n<@U1>", "x"},
 			byFlavor{fence + "\nx\n" + fence, fence + "pyU1\nx\n" + fence, "    x"},
 		},
 		{
-			"fence in text", []string{"a ``` b"},
+			"fence in text",
+			[]string{"a ``` b"},
 			byFlavor{
 				fence + "\na `" + zw + "`" + zw + "` b\n" + fence,
 				fence + "\na `" + zw + "`" + zw + "` b\n" + fence,
@@ -104,7 +108,8 @@ func TestHelperCodeblock(t *testing.T) {
 			},
 		},
 		{
-			"entities and markers", []string{"x > *y* & <!here>"},
+			"entities and markers",
+			[]string{"x > *y* & <!here>"},
 			byFlavor{
 				fence + "\nx &gt; *y* &amp; &lt;!here&gt;\n" + fence,
 				fence + "\nx > *y* & <!here>\n" + fence,
@@ -196,8 +201,10 @@ func TestHelperDurationAgoDates(t *testing.T) {
 		{"ago past", h.ago, testNow.Add(-3 * time.Minute), "3 minutes ago"},
 		{"ago future", h.ago, testNow.Add(49 * time.Hour), "in 2 days"},
 		{"ago nil", h.ago, nil, ""},
-		{"datetime in zone", h.datetime, at,
-			"<!date^1787130962^{date_short_pretty} {time}|2026-08-19 14:46 IST>"},
+		{
+			"datetime in zone", h.datetime, at,
+			"<!date^1787130962^{date_short_pretty} {time}|2026-08-19 14:46 IST>",
+		},
 		{"datetime in zone on Discord", discord.datetime, at, "2026-08-19 14:46 IST"},
 		{"datetime nil", h.datetime, nil, ""},
 		{"datetime empty text", h.datetime, "", ""},

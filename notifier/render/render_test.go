@@ -12,8 +12,10 @@ import (
 	"github.com/fcnotify/fcnotify/notifier/config"
 )
 
-var builtinNames = []string{"bench-status", "deploy-status", "digest", "generic", "group", "note",
-	"site-plan-change", "site-status", "site-trial-expiry", "stuck-state"}
+var builtinNames = []string{
+	"bench-status", "deploy-status", "digest", "generic", "group", "note",
+	"site-plan-change", "site-status", "site-trial-expiry", "stuck-state",
+}
 
 func TestNewNamesAndHas(t *testing.T) {
 	r := newTestRenderer(t, map[string]config.Template{"custom": {Text: "x"}})
@@ -349,15 +351,18 @@ func TestSiteStatusWording(t *testing.T) {
 		title, text string
 	}{
 		{
-			"first sighting", notifier.Transition{Kind: notifier.KindFirst, To: "Broken"},
+			"first sighting",
+			notifier.Transition{Kind: notifier.KindFirst, To: "Broken"},
 			"🔴 site1.example.com is now Broken", "site1.example.com (" + testDashboard + "/sites/site1.example.com) is now Broken.",
 		},
 		{
-			"change", notifier.Transition{Kind: notifier.KindChange, From: "Active", To: "Broken"},
+			"change",
+			notifier.Transition{Kind: notifier.KindChange, From: "Active", To: "Broken"},
 			"🔴 site1.example.com Active → Broken", "site1.example.com (" + testDashboard + "/sites/site1.example.com) moved from Active to Broken.",
 		},
 		{
-			"same status", notifier.Transition{Kind: notifier.KindUpdate, From: "Active", To: "Active"},
+			"same status",
+			notifier.Transition{Kind: notifier.KindUpdate, From: "Active", To: "Active"},
 			"✅ site1.example.com is Active", "site1.example.com (" + testDashboard + "/sites/site1.example.com) is Active.",
 		},
 	}

@@ -31,8 +31,10 @@ func (s *Scheduler) alertStuck(ctx context.Context, now time.Time) (int, error) 
 }
 
 func (s *Scheduler) alertRule(ctx context.Context, rule rules.RuleInfo, now time.Time) (int, error) {
-	q := store.StuckQuery{Rule: rule.Name, Statuses: rule.To, Doctypes: rule.Doctypes,
-		Events: rule.Events, Before: now.Add(-rule.For)}
+	q := store.StuckQuery{
+		Rule: rule.Name, Statuses: rule.To, Doctypes: rule.Doctypes,
+		Events: rule.Events, Before: now.Add(-rule.For),
+	}
 	queued := 0
 	for range maxBatches {
 		docs, err := s.opts.Store.StuckCandidates(ctx, q, batchSize)
@@ -90,8 +92,10 @@ func (s *Scheduler) stuckAlert(rule rules.RuleInfo, doc store.InventoryRow, now 
 
 	s.opts.Logger.Info("stuck-state alert due", "rule", rule.Name, "doctype", doc.Doctype,
 		"document", doc.Name, "status", doc.Status, "stuck_for", now.Sub(doc.StatusSince).Truncate(time.Second))
-	return store.StuckAlert{Doctype: doc.Doctype, Name: doc.Name, StatusSince: doc.StatusSince,
-		Rule: rule.Name, Event: it, At: now}, true, nil
+	return store.StuckAlert{
+		Doctype: doc.Doctype, Name: doc.Name, StatusSince: doc.StatusSince,
+		Rule: rule.Name, Event: it, At: now,
+	}, true, nil
 }
 
 // maxFailures bounds the stays remembered by logConditionError.

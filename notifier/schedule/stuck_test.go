@@ -105,12 +105,16 @@ func TestStuckRulesMatchTheSnapshot(t *testing.T) {
 		fields  map[string]any
 		want    []string
 	}{
-		{"site of the team", "site-status-pending-created.json", "", nil,
-			[]string{"2026-08-21 13:40 stuck site-stuck site1.example.com"}},
+		{
+			"site of the team", "site-status-pending-created.json", "", nil,
+			[]string{"2026-08-21 13:40 stuck site-stuck site1.example.com"},
+		},
 		{"site of another team", "site-status-pending-created.json", "", map[string]any{"team": "team-b21c"}, nil},
 		{"active site", "site-status-active.json", "", nil, nil},
-		{"bench with inferred team", "bench-status-installing.json", "team-b21c", nil,
-			[]string{"2026-08-21 13:30 stuck bench-stuck bench-0142-000213-f8"}},
+		{
+			"bench with inferred team", "bench-status-installing.json", "team-b21c", nil,
+			[]string{"2026-08-21 13:30 stuck bench-stuck bench-0142-000213-f8"},
+		},
 		{"bench of another team", "bench-status-installing.json", "team-7f3a", nil, nil},
 	}
 	for _, tt := range tests {

@@ -15,8 +15,6 @@ var (
 	afterEnd  = time.Date(2026, 8, 30, 0, 0, 0, 0, time.UTC)
 )
 
-const trialSite = "trial1.example.com"
-
 // allReminders are the reminders of the trial site at 09:00 UTC.
 var allReminders = []string{
 	"2026-08-21 09:00 trial trial1.example.com 7",

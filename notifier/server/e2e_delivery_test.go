@@ -42,8 +42,12 @@ func TestDeliveryRetriesThroughChatFakes(t *testing.T) {
 		wantErr   string
 	}{
 		{"500 then success", 500, "rollup_error", nil, time.Second, "transient: HTTP 500: rollup_error"},
-		{"429 with Retry-After 2", 429, "", map[string]string{"Retry-After": "2"}, 2 * time.Second,
-			"rate_limited: HTTP 429"},
+		{
+			"429 with Retry-After 2", 429, "",
+			map[string]string{"Retry-After": "2"},
+			2 * time.Second,
+			"rate_limited: HTTP 429",
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

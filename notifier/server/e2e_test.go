@@ -95,8 +95,10 @@ func startStack(t *testing.T, rules, state string, sl *chatfake.Slack, dc *chatf
 
 	clock := fakeclock.New(now)
 	logs := &lockedWriter{}
-	srv, err := New(cfg, Options{Logger: slog.New(slog.NewTextHandler(logs, nil)),
-		Clock: clock, Console: io.Discard, Jitter: func() float64 { return 1 }})
+	srv, err := New(cfg, Options{
+		Logger: slog.New(slog.NewTextHandler(logs, nil)),
+		Clock:  clock, Console: io.Discard, Jitter: func() float64 { return 1 },
+	})
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}
@@ -108,8 +110,10 @@ func startStack(t *testing.T, rules, state string, sl *chatfake.Slack, dc *chatf
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx, ln) }()
 
-	st := &stack{t: t, url: "http://" + ln.Addr().String(), slack: sl, discord: dc, clock: clock,
-		srv: srv, logs: logs, state: state}
+	st := &stack{
+		t: t, url: "http://" + ln.Addr().String(), slack: sl, discord: dc, clock: clock,
+		srv: srv, logs: logs, state: state,
+	}
 	stopped := false
 	st.stop = func() {
 		if stopped {

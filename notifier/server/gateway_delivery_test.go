@@ -33,8 +33,10 @@ func newGateway(t testing.TB, target string) *gateway {
 	if err != nil {
 		t.Fatal(err)
 	}
-	g := &gateway{proxy: httputil.NewSingleHostReverseProxy(u),
-		arrived: make(chan struct{}, 100), release: make(chan struct{})}
+	g := &gateway{
+		proxy:   httputil.NewSingleHostReverseProxy(u),
+		arrived: make(chan struct{}, 100), release: make(chan struct{}),
+	}
 	// A request that fcnotify gave up on is dropped without a log line.
 	g.proxy.ErrorHandler = func(w http.ResponseWriter, _ *http.Request, _ error) {
 		w.WriteHeader(http.StatusBadGateway)

@@ -76,14 +76,18 @@ func fillOutbox(tb testing.TB, path string, n int) {
 	msgs := make([]store.OutboxMessage, n)
 	for i := range msgs {
 		channel := []string{"ops", "devs"}[i%2]
-		msgs[i] = store.OutboxMessage{Channel: channel, InboxID: id, Rule: "everything",
+		msgs[i] = store.OutboxMessage{
+			Channel: channel, InboxID: id, Rule: "everything",
 			Document: fmt.Sprintf("Site/site%d.example.com", i), Message: notifier.Message{
 				Title: fmt.Sprintf("Site site%d.example.com is now Broken", i),
 				Text:  strings.Repeat("The site stopped answering health checks. ", 4),
-				Fields: []notifier.Field{{Name: "Team", Value: "team-7f3a", Inline: true},
-					{Name: "Cluster", Value: "Frankfurt", Inline: true}},
+				Fields: []notifier.Field{
+					{Name: "Team", Value: "team-7f3a", Inline: true},
+					{Name: "Cluster", Value: "Frankfurt", Inline: true},
+				},
 				Color: "#e01e5a", Footer: "Site Status Update",
-			}}
+			},
+		}
 	}
 	if _, err := st.Complete(ctx, store.Completion{InboxID: id, Messages: msgs, At: now}); err != nil {
 		tb.Fatal(err)

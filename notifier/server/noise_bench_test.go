@@ -225,8 +225,10 @@ func startDay(b *testing.B, c dayRulesConfig, start time.Time) *dayStack {
 	}
 	clock := fakeclock.New(start)
 	logs := &lockedWriter{}
-	srv, err := New(cfg, Options{Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})), Clock: clock, Console: io.Discard,
-		Jitter: func() float64 { return 1 }})
+	srv, err := New(cfg, Options{
+		Logger: slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})), Clock: clock, Console: io.Discard,
+		Jitter: func() float64 { return 1 },
+	})
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -238,8 +240,10 @@ func startDay(b *testing.B, c dayRulesConfig, start time.Time) *dayStack {
 	done := make(chan error, 1)
 	go func() { done <- srv.Run(ctx, ln) }()
 
-	d := &dayStack{b: b, srv: srv, logs: logs, st: srv.store, clock: clock, url: "http://" + ln.Addr().String() + "/webhook",
-		client: &http.Client{Timeout: 10 * time.Second}}
+	d := &dayStack{
+		b: b, srv: srv, logs: logs, st: srv.store, clock: clock, url: "http://" + ln.Addr().String() + "/webhook",
+		client: &http.Client{Timeout: 10 * time.Second},
+	}
 	d.stop = func() {
 		cancel()
 		if err := <-done; err != nil {

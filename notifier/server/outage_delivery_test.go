@@ -45,8 +45,10 @@ func startOutageStack(t testing.TB, delivery string) *outageStack {
 // delivery section.
 func startOutageStackAt(t testing.TB, state, delivery string) *outageStack {
 	t.Helper()
-	s := &outageStack{t: t, slack: chatfake.NewSlack(t), discord: chatfake.NewDiscord(t),
-		clock: fakeclock.New(now), logs: &lockedWriter{}}
+	s := &outageStack{
+		t: t, slack: chatfake.NewSlack(t), discord: chatfake.NewDiscord(t),
+		clock: fakeclock.New(now), logs: &lockedWriter{},
+	}
 	s.slackGW, s.discordGW = newGateway(t, s.slack.URL()), newGateway(t, s.discord.URL())
 	slackURL := s.slackGW.URL() + strings.TrimPrefix(s.slack.WebhookURL(), s.slack.URL())
 	discordURL := s.discordGW.URL() + strings.TrimPrefix(s.discord.WebhookURL(), s.discord.URL())
@@ -71,8 +73,10 @@ rules:
 	if err != nil {
 		t.Fatalf("config: %v", err)
 	}
-	s.srv, err = New(cfg, Options{Logger: slog.New(slog.NewTextHandler(s.logs, nil)), Clock: s.clock,
-		Console: io.Discard, Jitter: func() float64 { return 1 }})
+	s.srv, err = New(cfg, Options{
+		Logger: slog.New(slog.NewTextHandler(s.logs, nil)), Clock: s.clock,
+		Console: io.Discard, Jitter: func() float64 { return 1 },
+	})
 	if err != nil {
 		t.Fatalf("server.New: %v", err)
 	}

@@ -40,6 +40,8 @@ func sampleEvents(events []string) []string {
 	if events != nil {
 		return events
 	}
-	return []string{notifier.EventSiteStatus, notifier.EventSitePlanChange, notifier.EventDeployStatus,
-		notifier.EventBenchStatus, "Site Backup Status Update"}
+	return []string{
+		notifier.EventSiteStatus, notifier.EventSitePlanChange, notifier.EventDeployStatus,
+		notifier.EventBenchStatus, "Site Backup Status Update",
+	}
 }

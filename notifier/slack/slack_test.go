@@ -308,9 +308,9 @@ func botFaults() []faultCase {
 	}
 }
 
-// runFault plays fc against a new fake and returns Send's error and the
-// number of requests the fake saw.
-func runFault(t *testing.T, fc faultCase, bot bool) (error, int) {
+// runFault plays fc against a new fake and returns the number of
+// requests the fake saw and Send's error.
+func runFault(t *testing.T, fc faultCase, bot bool) (int, error) {
 	t.Helper()
 	fake := chatfake.NewSlack(t)
 	cfg := Config{WebhookURL: fake.WebhookURL()}
@@ -333,7 +333,7 @@ func runFault(t *testing.T, fc faultCase, bot bool) (error, int) {
 	}
 	fc.setup(fake)
 	_, err = s.Send(ctx, typicalMessage())
-	return err, len(fake.Requests())
+	return len(fake.Requests()), err
 }
 
 func TestWebhookFaults(t *testing.T) {
@@ -349,7 +349,7 @@ func TestBotFaults(t *testing.T) {
 }
 
 func checkFault(t *testing.T, fc faultCase, bot bool) {
-	err, requests := runFault(t, fc, bot)
+	requests, err := runFault(t, fc, bot)
 	var sendErr *notifier.SendError
 	if !errors.As(err, &sendErr) {
 		t.Fatalf("Send() error = %v, want *notifier.SendError", err)
@@ -388,7 +388,7 @@ func TestErrorsLeakNoSecrets(t *testing.T) {
 			cases = botFaults()
 		}
 		for _, fc := range cases {
-			err, _ := runFault(t, fc, bot)
+			_, err := runFault(t, fc, bot)
 			errs = append(errs, err)
 		}
 	}

@@ -63,8 +63,10 @@ func TestListInventoryFilters(t *testing.T) {
 	s, _ := openTemp(t)
 	archived := siteRow("old.example.com", "team-4e9d", "Archived", "")
 	archived.Archived = true
-	bench := InventoryRow{Doctype: "Bench", Name: "bench-0007-000311-f5", Kind: "bench",
-		Status: "Active", Team: "team-4e9d", StatusSince: t0, LastSeen: t0}
+	bench := InventoryRow{
+		Doctype: "Bench", Name: "bench-0007-000311-f5", Kind: "bench",
+		Status: "Active", Team: "team-4e9d", StatusSince: t0, LastSeen: t0,
+	}
 	writeRows(t, s,
 		siteRow("a.example.com", "team-4e9d", "Active", "2026-08-28"),
 		siteRow("b.example.com", "team-7f3a", "Pending", "2026-09-20"),
@@ -77,8 +79,11 @@ func TestListInventoryFilters(t *testing.T) {
 		want   []string
 	}{
 		{"sites", InventoryFilter{Kind: "site"}, []string{"a.example.com", "b.example.com", "c.example.com"}},
-		{"with archived", InventoryFilter{Kind: "site", Archived: true},
-			[]string{"a.example.com", "b.example.com", "c.example.com", "old.example.com"}},
+		{
+			"with archived",
+			InventoryFilter{Kind: "site", Archived: true},
+			[]string{"a.example.com", "b.example.com", "c.example.com", "old.example.com"},
+		},
 		{"every kind", InventoryFilter{}, []string{"bench-0007-000311-f5", "a.example.com", "b.example.com", "c.example.com"}},
 		{"team", InventoryFilter{Kind: "site", Team: "team-7f3a"}, []string{"b.example.com", "c.example.com"}},
 		{"status", InventoryFilter{Kind: "site", Status: "Active"}, []string{"a.example.com", "c.example.com"}},
@@ -130,8 +135,10 @@ func TestNewStayForgetsStuckAlerts(t *testing.T) {
 	ctx := context.Background()
 	row := siteRow("a.example.com", "team-4e9d", "Pending", "")
 	writeRows(t, s, row)
-	alert := StuckAlert{Doctype: "Site", Name: row.Name, StatusSince: t0, Rule: "site-stuck", At: t0,
-		Event: InboxItem{Digest: "stuck-1", Endpoint: "@scheduler", Body: []byte(`{}`), Received: t0}}
+	alert := StuckAlert{
+		Doctype: "Site", Name: row.Name, StatusSince: t0, Rule: "site-stuck", At: t0,
+		Event: InboxItem{Digest: "stuck-1", Endpoint: "@scheduler", Body: []byte(`{}`), Received: t0},
+	}
 	if n, err := s.QueueStuckAlerts(ctx, []StuckAlert{alert}); err != nil || n != 1 {
 		t.Fatalf("QueueStuckAlerts = %d, %v; want 1, nil", n, err)
 	}

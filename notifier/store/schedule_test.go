@@ -124,8 +124,10 @@ func TestStuckCandidates(t *testing.T) {
 	s, _ := openTemp(t)
 	ctx := context.Background()
 	deploy := func(name, status string, since time.Time) InventoryRow {
-		return InventoryRow{Doctype: "Deploy Candidate Build", Name: name, Kind: "deploy", Status: status,
-			StatusSince: since, Event: "Bench Deploy Status Update", LastSeen: since}
+		return InventoryRow{
+			Doctype: "Deploy Candidate Build", Name: name, Kind: "deploy", Status: status,
+			StatusSince: since, Event: "Bench Deploy Status Update", LastSeen: since,
+		}
 	}
 	writeRows(t, s,
 		deploy("old", "Running", t0),
@@ -133,8 +135,10 @@ func TestStuckCandidates(t *testing.T) {
 		deploy("done", "Success", t0),
 		siteRow("site.example.com", "team-4e9d", "Running", ""))
 
-	q := StuckQuery{Rule: "deploy-stuck", Statuses: []string{"Running"}, Doctypes: []string{"Deploy Candidate Build"},
-		Events: []string{"Bench Deploy Status Update"}, Before: t0.Add(15 * time.Minute)}
+	q := StuckQuery{
+		Rule: "deploy-stuck", Statuses: []string{"Running"}, Doctypes: []string{"Deploy Candidate Build"},
+		Events: []string{"Bench Deploy Status Update"}, Before: t0.Add(15 * time.Minute),
+	}
 	rows, err := s.StuckCandidates(ctx, q, 100)
 	if err != nil {
 		t.Fatal(err)
@@ -143,8 +147,10 @@ func TestStuckCandidates(t *testing.T) {
 		t.Fatalf("candidates = %v, want [old]", got)
 	}
 
-	alert := StuckAlert{Doctype: "Deploy Candidate Build", Name: "old", StatusSince: t0, Rule: "deploy-stuck", At: t0,
-		Event: InboxItem{Digest: "stuck-old", Endpoint: "@scheduler", Body: []byte(`{}`), Received: t0}}
+	alert := StuckAlert{
+		Doctype: "Deploy Candidate Build", Name: "old", StatusSince: t0, Rule: "deploy-stuck", At: t0,
+		Event: InboxItem{Digest: "stuck-old", Endpoint: "@scheduler", Body: []byte(`{}`), Received: t0},
+	}
 	for i, want := range []int{1, 0} {
 		n, err := s.QueueStuckAlerts(ctx, []StuckAlert{alert})
 		if err != nil {
@@ -179,8 +185,10 @@ func TestQueueStuckAlertsSkipsEndedStay(t *testing.T) {
 	row.Status, row.StatusSince = "Active", t0.Add(time.Minute)
 	writeRows(t, s, row)
 
-	alert := StuckAlert{Doctype: "Site", Name: row.Name, StatusSince: t0, Rule: "site-stuck", At: t0,
-		Event: InboxItem{Digest: "stuck-a", Endpoint: "@scheduler", Body: []byte(`{}`), Received: t0}}
+	alert := StuckAlert{
+		Doctype: "Site", Name: row.Name, StatusSince: t0, Rule: "site-stuck", At: t0,
+		Event: InboxItem{Digest: "stuck-a", Endpoint: "@scheduler", Body: []byte(`{}`), Received: t0},
+	}
 	n, err := s.QueueStuckAlerts(context.Background(), []StuckAlert{alert})
 	if err != nil {
 		t.Fatal(err)
@@ -230,10 +238,14 @@ func TestScheduleStateAndPrune(t *testing.T) {
 // scheduler tick runs: none may scan the inventory.
 func TestSchedulerQueriesUseIndexes(t *testing.T) {
 	s, _ := openTemp(t)
-	stuck, stuckArgs := stuckQuery(StuckQuery{Rule: "r", Statuses: []string{"Pending", "Updating"},
-		Doctypes: []string{"Site"}, Events: []string{"Site Status Update"}, Before: t0}, 1000)
-	next, nextArgs := stuckQuery(StuckQuery{Rule: "r", Statuses: []string{"Running"}, Before: t0,
-		After: &StuckCursor{StatusSince: t0.Add(-time.Hour), Doctype: "Site", Name: "a"}}, 1000)
+	stuck, stuckArgs := stuckQuery(StuckQuery{
+		Rule: "r", Statuses: []string{"Pending", "Updating"},
+		Doctypes: []string{"Site"}, Events: []string{"Site Status Update"}, Before: t0,
+	}, 1000)
+	next, nextArgs := stuckQuery(StuckQuery{
+		Rule: "r", Statuses: []string{"Running"}, Before: t0,
+		After: &StuckCursor{StatusSince: t0.Add(-time.Hour), Doctype: "Site", Name: "a"},
+	}, 1000)
 	queries := []struct {
 		name  string
 		query string
@@ -293,8 +305,10 @@ func TestStuckCandidatesPages(t *testing.T) {
 	ctx := context.Background()
 	var rows []InventoryRow
 	for _, name := range []string{"c", "a", "b", "d"} {
-		rows = append(rows, InventoryRow{Doctype: "Bench", Name: name, Kind: "bench", Status: "Installing",
-			StatusSince: t0, Event: "Bench Status Update", LastSeen: t0})
+		rows = append(rows, InventoryRow{
+			Doctype: "Bench", Name: name, Kind: "bench", Status: "Installing",
+			StatusSince: t0, Event: "Bench Status Update", LastSeen: t0,
+		})
 	}
 	rows[3].StatusSince = t0.Add(-time.Minute)
 	writeRows(t, s, rows...)

@@ -171,12 +171,15 @@ func (s *SQLite) inDurableTx(ctx context.Context, fn func(tx *sql.Tx) error) err
 	if err != nil {
 		return err
 	}
-	defer conn.Close()
+	defer func() { _ = conn.Close() }()
 
 	if _, err := conn.ExecContext(ctx, "PRAGMA synchronous = FULL"); err != nil {
 		return err
 	}
-	defer conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = NORMAL")
+	defer func() {
+		// A failure leaves this connection at FULL: slower, never less safe.
+		_, _ = conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = NORMAL")
+	}()
 
 	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
