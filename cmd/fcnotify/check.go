@@ -5,9 +5,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-
-	"github.com/fcnotify/fcnotify/notifier/render"
-	"github.com/fcnotify/fcnotify/notifier/server"
 )
 
 func newCheckCommand(g *globalFlags) *cobra.Command {
@@ -16,19 +13,12 @@ func newCheckCommand(g *globalFlags) *cobra.Command {
 		Short: "Check the configuration: load it, compile every template and condition, render samples",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			cfg, err := loadConfig(cmd, g)
+			now := time.Now()
+			compiled, err := loadCompiled(cmd, g, now)
 			if err != nil {
 				return err
 			}
-			now := time.Now()
-			compiled, err := server.Compile(cfg, render.Options{
-				DisplayZone: cfg.Time.DisplayLocation,
-				Now:         func() time.Time { return now },
-			})
-			if err != nil {
-				fmt.Fprintln(cmd.ErrOrStderr(), err)
-				return exitError{code: 2}
-			}
+			cfg := compiled.Config
 			problems := append(compiled.CheckRendering(now), compiled.CheckCalmRendering(now)...)
 			if len(problems) > 0 {
 				fmt.Fprintln(cmd.ErrOrStderr(), problems)

@@ -15,6 +15,8 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/fcnotify/fcnotify/notifier/config"
+	"github.com/fcnotify/fcnotify/notifier/render"
+	"github.com/fcnotify/fcnotify/notifier/server"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -80,6 +82,24 @@ func loadConfig(cmd *cobra.Command, g *globalFlags) (*config.Config, error) {
 		return nil, exitError{code: 2}
 	}
 	return cfg, nil
+}
+
+// loadCompiled loads the configuration and compiles its rules and
+// templates with a renderer clock stopped at now, printing every problem.
+func loadCompiled(cmd *cobra.Command, g *globalFlags, now time.Time) (*server.Compiled, error) {
+	cfg, err := loadConfig(cmd, g)
+	if err != nil {
+		return nil, err
+	}
+	compiled, err := server.Compile(cfg, render.Options{
+		DisplayZone: cfg.Time.DisplayLocation,
+		Now:         func() time.Time { return now },
+	})
+	if err != nil {
+		fmt.Fprintln(cmd.ErrOrStderr(), err)
+		return nil, exitError{code: 2}
+	}
+	return compiled, nil
 }
 
 func newLogger(w io.Writer, g *globalFlags) (*slog.Logger, error) {

@@ -47,19 +47,12 @@ func newRenderCommand(g *globalFlags) *cobra.Command {
 }
 
 func runRender(cmd *cobra.Command, g *globalFlags, f *renderFlags, file string) error {
-	cfg, err := loadConfig(cmd, g)
+	now := time.Now()
+	compiled, err := loadCompiled(cmd, g, now)
 	if err != nil {
 		return err
 	}
-	now := time.Now()
-	compiled, err := server.Compile(cfg, render.Options{
-		DisplayZone: cfg.Time.DisplayLocation,
-		Now:         func() time.Time { return now },
-	})
-	if err != nil {
-		fmt.Fprintln(cmd.ErrOrStderr(), err)
-		return exitError{code: 2}
-	}
+	cfg := compiled.Config
 
 	body, err := readInput(cmd.InOrStdin(), file)
 	if err != nil {
