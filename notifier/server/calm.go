@@ -92,10 +92,12 @@ func (c *Compiled) CheckCalmRendering(now time.Time) config.Problems {
 	}
 	var problems config.Problems
 	check := func(path, tmpl string, platforms []notifier.Platform, data map[string]any) {
+		// The first failure is enough: the other platforms fail alike.
 		for _, p := range platforms {
 			if _, err := c.Renderer.Render(p, tmpl, data, nil); err != nil {
 				problems = append(problems, cfg.Problem(path, "render with sample data: "+err.Error(),
 					"docs/templates.md lists the data of grouped messages, digests and the note line"))
+				return
 			}
 		}
 	}

@@ -83,7 +83,7 @@ rules:
     match: {event: Bench Status Update}
     notify: [out]
     group: {by: [group], template: grouped}
-`, []string{`calm.yaml:15: rules[0].group.template: render with sample data: template "grouped" title for console: line 1:16: at <.nouns>: map has no entry for key "nouns" (hint: docs/templates.md lists the data of grouped messages, digests and the note line)`}},
+`, []string{`calm.yaml:15: rules[0].group.template: render with sample data: template "grouped" title for slack: line 1:16: at <.nouns>: map has no entry for key "nouns" (hint: docs/templates.md lists the data of grouped messages, digests and the note line)`}},
 		{"broken digest template", base + `
 templates:
   digest: {title: "{{ .itemz }}"}
@@ -91,7 +91,7 @@ rules:
   - name: benches
     match: {event: Bench Status Update}
     notify: [out]
-`, []string{`calm.yaml:6: channels.devs.quiet: render with sample data: template "digest" title for discord: line 1:3: at <.itemz>: map has no entry for key "itemz" (hint: docs/templates.md lists the data of grouped messages, digests and the note line)`}},
+`, []string{`calm.yaml:6: channels.devs.quiet: render with sample data: template "digest" title for slack: line 1:3: at <.itemz>: map has no entry for key "itemz" (hint: docs/templates.md lists the data of grouped messages, digests and the note line)`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -8,50 +8,72 @@ import (
 	"github.com/fcnotify/fcnotify/notifier/config"
 	"github.com/fcnotify/fcnotify/notifier/inventory"
 	"github.com/fcnotify/fcnotify/notifier/render"
+	"github.com/fcnotify/fcnotify/notifier/rules"
 	"github.com/fcnotify/fcnotify/notifier/view"
 )
 
-// CheckRendering renders each rule's template for every platform among
-// its channels against a sample of each event the rule can receive, and
-// returns a problem for every failure.
+// CheckRendering renders each rule's template for Slack, Discord and the
+// platforms of its channels, against a sample of each event the rule can
+// receive, both as a first sighting and as a change of status, and
+// returns a problem for every failure. Slack and Discord are always
+// checked because one template serves both, and a channel may move
+// from one to the other.
 func (c *Compiled) CheckRendering(now time.Time) config.Problems {
-	cfg := c.Config
 	var problems config.Problems
 	for _, name := range c.Rules.Rules() {
 		info, _ := c.Rules.Rule(name)
-		path := fmt.Sprintf("rules[%d].template", info.Index)
-		for _, event := range sampleEvents(info.Events) {
-			ev, err := SampleEvent(event, cfg.Time.SourceLocation)
-			if err != nil {
-				problems = append(problems, cfg.Problem(path, err.Error(), ""))
-				continue
-			}
-			tr := notifier.Transition{Kind: notifier.KindChange, From: "Active", To: ev.Status}
-			data := view.Build(ev, tr, view.Options{DashboardURL: cfg.DashboardURL, Now: now})
-
-			tmpl := info.Template
-			switch {
-			case tmpl != "":
-			case info.For > 0:
-				tmpl = inventory.StuckTemplate
-			default:
-				tmpl = render.DefaultTemplateFor(event)
-			}
-			for _, p := range c.platformsOf(info.Channels) {
-				if _, err := c.Renderer.Render(p, tmpl, data, info.Mentions); err != nil {
-					msg := fmt.Sprintf("rule %q with a sample %q event: %v", name, event, err)
-					problems = append(problems, cfg.Problem(path, msg, "see `fcnotify render --data` for the fields a template can use"))
-				}
-			}
+		if p := c.checkRule(info, now); p != nil {
+			problems = append(problems, *p)
 		}
 	}
 	return problems
 }
 
-// platformsOf returns the distinct platforms of channels.
+// checkRule returns the first rendering failure of one rule, or nil. One
+// is enough: a broken template usually fails alike on every sample.
+func (c *Compiled) checkRule(info rules.RuleInfo, now time.Time) *config.Problem {
+	cfg := c.Config
+	path := fmt.Sprintf("rules[%d].template", info.Index)
+	for _, event := range sampleEvents(info.Events) {
+		ev, err := SampleEvent(event, cfg.Time.SourceLocation)
+		if err != nil {
+			p := cfg.Problem(path, err.Error(), "")
+			return &p
+		}
+		tmpl := info.Template
+		switch {
+		case tmpl != "":
+		case info.For > 0:
+			tmpl = inventory.StuckTemplate
+		default:
+			tmpl = render.DefaultTemplateFor(event)
+		}
+		for _, tr := range sampleTransitions(ev.Status) {
+			data := view.Build(ev, tr, view.Options{DashboardURL: cfg.DashboardURL, Now: now})
+			for _, pl := range c.platformsOf(info.Channels) {
+				if _, err := c.Renderer.Render(pl, tmpl, data, info.Mentions); err != nil {
+					msg := fmt.Sprintf("rule %q with a sample %q event (%s): %v", info.Name, event, tr.Kind, err)
+					p := cfg.Problem(path, msg, "see `fcnotify render --data` for the fields a template can use")
+					return &p
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// sampleTransitions are the transitions a sample event is checked with.
+func sampleTransitions(status string) []notifier.Transition {
+	return []notifier.Transition{
+		{Kind: notifier.KindFirst, To: status},
+		{Kind: notifier.KindChange, From: "Active", To: status},
+	}
+}
+
+// platformsOf returns Slack, Discord and the other platforms of channels.
 func (c *Compiled) platformsOf(channels []string) []notifier.Platform {
-	seen := map[notifier.Platform]bool{}
-	var out []notifier.Platform
+	out := []notifier.Platform{notifier.PlatformSlack, notifier.PlatformDiscord}
+	seen := map[notifier.Platform]bool{notifier.PlatformSlack: true, notifier.PlatformDiscord: true}
 	for _, name := range channels {
 		p := PlatformOf(c.Config.Channels[name])
 		if !seen[p] {
