@@ -40,8 +40,10 @@ func TestDefaultTemplatesFitPlatformLimits(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Date(2026, 8, 30, 12, 0, 0, 0, time.UTC)
-	events := []string{notifier.EventSiteStatus, notifier.EventSitePlanChange, notifier.EventDeployStatus,
-		notifier.EventBenchStatus, "Site Trial Expiry", "Site Backup Status Update"}
+	events := []string{
+		notifier.EventSiteStatus, notifier.EventSitePlanChange, notifier.EventDeployStatus,
+		notifier.EventBenchStatus, "Site Trial Expiry", "Site Backup Status Update",
+	}
 	for _, event := range events {
 		t.Run(event, func(t *testing.T) {
 			ev, err := SampleEvent(event, time.UTC)
