@@ -4,9 +4,11 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
+
+	"github.com/fcnotify/fcnotify/internal/fixtures"
 )
 
-const fixtureDir = "../../../shared/fixtures/frappe-cloud"
+var fixtureDir = fixtures.Dir()
 
 func TestEventsAreUniqueAndValid(t *testing.T) {
 	events, err := Events(fixtureDir, 70)
