@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -68,7 +69,7 @@ func runRender(cmd *cobra.Command, g *globalFlags, f *renderFlags, file string) 
 	if f.hasFrom {
 		tr = notifier.Transition{Kind: notifier.KindChange, From: f.from, To: ev.Status}
 	}
-	data := view.Build(ev, tr, view.Options{DashboardURL: cfg.DashboardURL, Now: now})
+	data := view.Build(ev, tr, server.ViewOptions(cfg, now))
 
 	out := cmd.OutOrStdout()
 	if f.showData {
@@ -125,12 +126,26 @@ func printPayload(out io.Writer, platform notifier.Platform, msg *notifier.Messa
 	if err != nil {
 		return err
 	}
-	printJSON(out, "", json.RawMessage(body))
+	// slack-go marshals blocks with HTML escaping (\u003c for <). Decoding
+	// and encoding again shows the payload as a reader expects it.
+	var decoded any
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	if err := dec.Decode(&decoded); err != nil {
+		return fmt.Errorf("read %s payload: %w", platform, err)
+	}
+	printJSON(out, "", decoded)
 	return nil
 }
 
 func printJSON(out io.Writer, label string, v any) {
-	b, err := json.MarshalIndent(v, "", "  ")
+	// Payloads keep < and > as they are, so Slack links stay readable.
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	err := enc.Encode(v)
+	b := bytes.TrimSuffix(buf.Bytes(), []byte("\n"))
 	if err != nil {
 		fmt.Fprintln(out, "cannot print", label+":", err)
 		return

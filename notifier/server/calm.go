@@ -136,7 +136,7 @@ func (c *Compiled) calmSample(now time.Time) (calmSamples, error) {
 		return calmSamples{}, err
 	}
 	ev.Received = now
-	opts := view.Options{DashboardURL: c.Config.DashboardURL, Now: now}
+	opts := ViewOptions(c.Config, now)
 	tr := notifier.Transition{Kind: notifier.KindChange, From: "Active", To: ev.Status}
 	first := view.Build(ev, tr, opts)
 	ev.Document += "-2"

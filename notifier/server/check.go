@@ -49,7 +49,7 @@ func (c *Compiled) checkRule(info rules.RuleInfo, now time.Time) *config.Problem
 			tmpl = render.DefaultTemplateFor(event)
 		}
 		for _, tr := range sampleTransitions(ev.Status) {
-			data := view.Build(ev, tr, view.Options{DashboardURL: cfg.DashboardURL, Now: now})
+			data := view.Build(ev, tr, ViewOptions(cfg, now))
 			for _, pl := range c.platformsOf(info.Channels) {
 				if _, err := c.Renderer.Render(pl, tmpl, data, info.Mentions); err != nil {
 					msg := fmt.Sprintf("rule %q with a sample %q event (%s): %v", info.Name, event, tr.Kind, err)

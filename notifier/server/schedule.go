@@ -1,11 +1,12 @@
 package server
 
 import (
+	"time"
+
 	"github.com/fcnotify/fcnotify/notifier/config"
 	"github.com/fcnotify/fcnotify/notifier/rules"
 	"github.com/fcnotify/fcnotify/notifier/schedule"
 	"github.com/fcnotify/fcnotify/notifier/store"
-	"github.com/fcnotify/fcnotify/notifier/view"
 )
 
 // newScheduler builds the scheduler of trial reminders and stuck-state
@@ -15,7 +16,7 @@ func newScheduler(cfg *config.Config, engine *rules.Engine, st store.Schedule, o
 	return schedule.New(schedule.Options{
 		Store:        st,
 		Rules:        engine,
-		View:         view.Options{DashboardURL: cfg.DashboardURL, Names: names(cfg)},
+		View:         ViewOptions(cfg, time.Time{}),
 		Interval:     cfg.Schedule.Tick.Duration(),
 		ReminderDays: cfg.Schedule.TrialReminders,
 		ReminderTime: cfg.Schedule.ReminderOffset,

@@ -96,7 +96,7 @@ func New(cfg *config.Config, opts Options) (*Server, error) {
 
 	s.processor = process.New(process.Options{
 		Store: st, Rules: compiled.Rules, Renderer: compiled.Renderer, Platforms: platforms,
-		View:       view.Options{DashboardURL: cfg.DashboardURL, Names: names(cfg)},
+		View:       ViewOptions(cfg, time.Time{}),
 		SourceZone: cfg.Time.SourceLocation, Clock: opts.Clock, Logger: opts.Logger, Inventory: st,
 		Calm: process.CalmOptions{
 			Held: st, Mutes: st, Channels: calmChannels(cfg, channels),
@@ -198,11 +198,17 @@ func secrets(cfg *config.Config) []receive.Secret {
 	return out
 }
 
-func names(cfg *config.Config) map[string]map[string]string {
-	return map[string]map[string]string{
-		"teams":   cfg.Names.Teams,
-		"groups":  cfg.Names.Groups,
-		"benches": cfg.Names.Benches,
-		"servers": cfg.Names.Servers,
+// ViewOptions returns the template data options of a configuration,
+// with relative times measured from now.
+func ViewOptions(cfg *config.Config, now time.Time) view.Options {
+	return view.Options{
+		DashboardURL: cfg.DashboardURL,
+		Now:          now,
+		Names: map[string]map[string]string{
+			"teams":   cfg.Names.Teams,
+			"groups":  cfg.Names.Groups,
+			"benches": cfg.Names.Benches,
+			"servers": cfg.Names.Servers,
+		},
 	}
 }
