@@ -106,14 +106,27 @@ func (r *rule) accepts(ev *notifier.Event, tr notifier.Transition) bool {
 func (r *rule) holds(machine *vm.VM, env map[string]any) (bool, error) {
 	out, err := machine.Run(r.when, env)
 	if err != nil {
-		return false, fmt.Errorf("rule %q: when condition failed: %w", r.info.Name, runError{err})
+		return false, &ConditionError{Rule: r.info.Name, Err: runError{err}}
 	}
 	ok, isBool := out.(bool)
 	if !isBool {
-		return false, fmt.Errorf("rule %q: when condition failed: returned %T, expected bool", r.info.Name, out)
+		return false, &ConditionError{Rule: r.info.Name, Err: fmt.Errorf("returned %T, expected bool", out)}
 	}
 	return ok, nil
 }
+
+// ConditionError is a `when:` condition that failed at run time. The rule
+// does not match the event then.
+type ConditionError struct {
+	Rule string
+	Err  error
+}
+
+func (e *ConditionError) Error() string {
+	return fmt.Sprintf("rule %q: when condition failed: %v", e.Rule, e.Err)
+}
+
+func (e *ConditionError) Unwrap() error { return e.Err }
 
 // listed reports whether value is in list. An empty list accepts any
 // value.

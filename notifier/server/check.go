@@ -1,6 +1,7 @@
 package server
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
@@ -50,6 +51,9 @@ func (c *Compiled) checkRule(info rules.RuleInfo, now time.Time) *config.Problem
 		}
 		for _, tr := range sampleTransitions(ev.Status) {
 			data := view.Build(ev, tr, ViewOptions(cfg, now))
+			if p := c.checkCondition(info, ev, tr, data); p != nil {
+				return p
+			}
 			for _, pl := range c.platformsOf(info.Channels) {
 				if _, err := c.Renderer.Render(pl, tmpl, data, info.Mentions); err != nil {
 					msg := fmt.Sprintf("rule %q with a sample %q event (%s): %v", info.Name, event, tr.Kind, err)
@@ -57,6 +61,22 @@ func (c *Compiled) checkRule(info rules.RuleInfo, now time.Time) *config.Problem
 					return &p
 				}
 			}
+		}
+	}
+	return nil
+}
+
+// checkCondition runs the rules on a sample and returns a problem when
+// the `when:` condition of info fails on it, as it would at run time.
+func (c *Compiled) checkCondition(info rules.RuleInfo, ev *notifier.Event, tr notifier.Transition, data map[string]any) *config.Problem {
+	_, errs := c.Rules.Match(ev, tr, data)
+	for _, err := range errs {
+		var ce *rules.ConditionError
+		if errors.As(err, &ce) && ce.Rule == info.Name {
+			msg := fmt.Sprintf("when condition fails on a sample %q event (%s): %v", ev.Name, tr.Kind, ce.Err)
+			p := c.Config.Problem(fmt.Sprintf("rules[%d].match.when", info.Index), msg,
+				"a condition must return true or false for every event the rule can receive")
+			return &p
 		}
 	}
 	return nil
