@@ -188,7 +188,7 @@ func fixtureCases() []fixtureCase {
 			fields:   map[string]any{"modified_by": "ops@example.com"},
 		},
 		{
-			file: "site-status-flat-legacy.json", name: "Site", doctype: "Site",
+			file: "site-status-flat-legacy.json", name: "Site Status Update", doctype: "Site",
 			document: "site6.example.com", team: "team-7f3a", status: "Active",
 			modified: utc("2024-09-24 18:02:55.630117"),
 			fields: map[string]any{

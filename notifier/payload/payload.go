@@ -3,8 +3,9 @@
 //
 // Frappe Cloud sends {"event": "<name>", "data": {...}}. Older deliveries,
 // and the example in its public docs, send the document alone, and then
-// the event takes its name from the document's doctype. Both forms are
-// accepted.
+// the event takes its name from the document's doctype: the event that
+// Frappe Cloud sends for that doctype, or the doctype itself for doctypes
+// it has no event for. Both forms are accepted.
 package payload
 
 import (
@@ -67,7 +68,7 @@ func Parse(body []byte, loc *time.Location) (*notifier.Event, error) {
 		return nil, err
 	}
 	if ev.Name == "" {
-		ev.Name = ev.Doctype
+		ev.Name = eventOf(ev.Doctype)
 	}
 	if ev.Name == "" {
 		return nil, &Error{Message: "event name and doctype are both missing: " + wrapperHint}
@@ -204,4 +205,21 @@ func jsonType(v any) string {
 		return "boolean"
 	}
 	return fmt.Sprintf("%T", v)
+}
+
+// eventsByDoctype names the event Frappe Cloud sends for each doctype, so
+// an unwrapped document matches the same rules as a wrapped one.
+var eventsByDoctype = map[string]string{
+	"Site":                   notifier.EventSiteStatus,
+	"Site Plan Change":       notifier.EventSitePlanChange,
+	"Bench":                  notifier.EventBenchStatus,
+	"Deploy Candidate Build": notifier.EventDeployStatus,
+	"Deploy Candidate":       notifier.EventDeployStatus,
+}
+
+func eventOf(doctype string) string {
+	if name, ok := eventsByDoctype[doctype]; ok {
+		return name
+	}
+	return doctype
 }

@@ -202,8 +202,9 @@ func TestParseEventFallback(t *testing.T) {
 		wantName string
 		wantType string
 	}{
-		{"empty event uses doctype", `{"event": "", "data": {"doctype": "Bench"}}`, "Bench", "Bench"},
-		{"flat uses doctype", `{"doctype": "Site Plan Change", "name": "q2"}`, "Site Plan Change", "Site Plan Change"},
+		{"empty event uses the event of its doctype", `{"event": "", "data": {"doctype": "Bench"}}`, "Bench Status Update", "Bench"},
+		{"flat uses the event of its doctype", `{"doctype": "Deploy Candidate", "name": "q2"}`, "Bench Deploy Status Update", "Deploy Candidate"},
+		{"flat unknown doctype keeps its name", `{"doctype": "Server", "name": "f1"}`, "Server", "Server"},
 		{"test handshake", `{"event": "Webhook Test", "data": {}}`, "Webhook Test", ""},
 		{"unknown event kept", `{"event": "Server Status Update", "data": {"doctype": "Server"}}`, "Server Status Update", "Server"},
 	}
