@@ -24,7 +24,8 @@ func newCheckCommand(g *globalFlags) *cobra.Command {
 				fmt.Fprintln(cmd.ErrOrStderr(), problems)
 				return exitError{code: 2}
 			}
-			for _, w := range compiled.CalmWarnings() {
+			warnings := append(compiled.VocabularyWarnings(), compiled.CalmWarnings()...)
+			for _, w := range warnings {
 				fmt.Fprintln(cmd.ErrOrStderr(), "warning:", w.Error())
 			}
 
