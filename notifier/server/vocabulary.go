@@ -13,8 +13,10 @@ import (
 // from the status options of Site, Bench and Deploy Candidate Build. Site
 // Plan Change documents have no status: rules match their `type` field.
 var statusesByEvent = map[string][]string{
-	notifier.EventSiteStatus: {"Pending", "Installing", "Updating", "Recovering", "Active",
-		"Inactive", "Broken", "Archived", "Suspended"},
+	notifier.EventSiteStatus: {
+		"Pending", "Installing", "Updating", "Recovering", "Active",
+		"Inactive", "Broken", "Archived", "Suspended",
+	},
 	notifier.EventBenchStatus:    {"Pending", "Installing", "Updating", "Active", "Broken", "Archived"},
 	notifier.EventDeployStatus:   {"Draft", "Scheduled", "Pending", "Preparing", "Running", "Success", "Failure"},
 	notifier.EventSitePlanChange: nil,
