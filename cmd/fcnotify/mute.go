@@ -14,7 +14,7 @@ import (
 
 func newMuteCommand(g *globalFlags, now func() time.Time) *cobra.Command {
 	targets := map[string]*string{}
-	var duration time.Duration
+	var duration durationFlag
 	var reason string
 	cmd := &cobra.Command{
 		Use:   "mute --site S | --bench B | --group G | --team T --for DURATION [--reason TEXT]",
@@ -28,8 +28,8 @@ func newMuteCommand(g *globalFlags, now func() time.Time) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			if duration <= 0 {
-				return errors.New("missing --for: give how long to mute, such as --for 2h")
+			if duration.d <= 0 {
+				return errors.New("missing --for: give how long to mute, such as --for 2h or --for 1d")
 			}
 			st, err := openStore(cmd, g)
 			if err != nil {
@@ -38,7 +38,7 @@ func newMuteCommand(g *globalFlags, now func() time.Time) *cobra.Command {
 			defer closeStore(cmd, st)
 
 			at := now().UTC()
-			m := store.Mute{MuteTarget: target, Until: at.Add(duration), Reason: reason, Created: at}
+			m := store.Mute{MuteTarget: target, Until: at.Add(duration.d), Reason: reason, Created: at}
 			id, err := st.AddMute(cmd.Context(), m)
 			if err != nil {
 				return err
@@ -52,8 +52,8 @@ func newMuteCommand(g *globalFlags, now func() time.Time) *cobra.Command {
 		targets[kind] = new(string)
 		cmd.Flags().StringVar(targets[kind], kind, "", "mute this "+muteNouns[kind])
 	}
-	cmd.Flags().DurationVar(&duration, "for", 0, "how long the mute lasts, such as 30m or 2h")
-	cmd.Flags().StringVar(&reason, "reason", "", "why, shown by `fcnotify mutes`")
+	cmd.Flags().Var(&duration, "for", "how long the mute lasts, such as 30m, 2h or 1d")
+	cmd.Flags().StringVar(&reason, "reason", "", "why, shown in the list of mutes")
 	return cmd
 }
 

@@ -55,6 +55,12 @@ func TestMuteCommandsAddListRemove(t *testing.T) {
 			[]string{"--site", "site1.example.com", "--for", "30m"},
 			"muted site site1.example.com until 2026-08-25T12:30:00Z (mute 2)\n",
 		},
+		{
+			newMuteCommand, muteNow,
+			[]string{"--team", "team-7f3a", "--for", "1d"},
+			"muted team team-7f3a until 2026-08-26T12:00:00Z (mute 3)\n",
+		},
+		{newMutesCommand, muteNow, []string{"remove", "3"}, "removed mute 3\n"},
 		{newMutesCommand, muteNow, nil, strings.Join([]string{
 			"ID  KIND   TARGET             UNTIL                 STATE   REASON",
 			"2   site   site1.example.com  2026-08-25T12:30:00Z  active  ",
@@ -100,9 +106,9 @@ func TestMuteCommandErrors(t *testing.T) {
 	}{
 		{"no target", newMuteCommand, []string{"--for", "1h"}, "give exactly one of --site, --bench, --group or --team"},
 		{"two targets", newMuteCommand, []string{"--site", "a", "--team", "b", "--for", "1h"}, "give exactly one of --site, --bench, --group or --team"},
-		{"no duration", newMuteCommand, []string{"--bench", "bench-1"}, "missing --for: give how long to mute, such as --for 2h"},
-		{"negative duration", newMuteCommand, []string{"--bench", "bench-1", "--for", "-1h"}, "missing --for: give how long to mute, such as --for 2h"},
-		{"bad duration", newMuteCommand, []string{"--bench", "bench-1", "--for", "soon"}, `invalid argument "soon" for "--for" flag: time: invalid duration "soon"`},
+		{"no duration", newMuteCommand, []string{"--bench", "bench-1"}, "missing --for: give how long to mute, such as --for 2h or --for 1d"},
+		{"negative duration", newMuteCommand, []string{"--bench", "bench-1", "--for", "-1h"}, `invalid argument "-1h" for "--for" flag: write a duration such as "30m", "2h" or "7d"`},
+		{"bad duration", newMuteCommand, []string{"--bench", "bench-1", "--for", "soon"}, `invalid argument "soon" for "--for" flag: write a duration such as "30m", "2h" or "7d"`},
 		{"remove unknown", newMutesCommand, []string{"remove", "7"}, "mute 7 not found: list the mutes with `fcnotify mutes --all`"},
 		{"remove not a number", newMutesCommand, []string{"remove", "x"}, "invalid mute ID \"x\": use the numbers from `fcnotify mutes`"},
 	}

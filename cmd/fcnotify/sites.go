@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"gopkg.in/yaml.v3"
 
 	"github.com/fcnotify/fcnotify/notifier"
 	"github.com/fcnotify/fcnotify/notifier/config"
@@ -96,9 +95,9 @@ func runSites(cmd *cobra.Command, g *globalFlags, f *sitesFlags, now time.Time) 
 // parseWithin reads a duration the way the configuration file writes
 // one, so "7d" works as well as "36h".
 func parseWithin(text string) (time.Duration, error) {
-	var d config.Duration
-	if err := d.UnmarshalYAML(&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: text}); err != nil {
+	d, err := config.ParseDuration(text)
+	if err != nil {
 		return 0, fmt.Errorf(`invalid --trial-ending-within %q: write a duration such as "7d" or "36h"`, text)
 	}
-	return d.Duration(), nil
+	return d, nil
 }

@@ -130,6 +130,14 @@ func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
 
 const durationHint = `write a number and a unit, such as "45s", "2m", "24h" or "7d"`
 
+// ParseDuration reads a duration as the configuration file writes one:
+// Go's form ("90s", "2h30m") or whole days ("7d"). Negative durations are
+// invalid.
+func ParseDuration(s string) (time.Duration, error) {
+	d, err := parseDuration(s)
+	return time.Duration(d), err
+}
+
 func parseDuration(s string) (Duration, error) {
 	days, rest := int64(0), s
 	if before, after, ok := strings.Cut(s, "d"); ok {

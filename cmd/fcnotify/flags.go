@@ -1,0 +1,30 @@
+package main
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/fcnotify/fcnotify/notifier/config"
+)
+
+// durationFlag is a command-line duration written as in the
+// configuration file, so "7d" works as well as "36h".
+type durationFlag struct{ d time.Duration }
+
+func (f *durationFlag) String() string {
+	if f.d == 0 {
+		return ""
+	}
+	return config.Duration(f.d).String()
+}
+
+func (f *durationFlag) Set(text string) error {
+	d, err := config.ParseDuration(text)
+	if err != nil {
+		return fmt.Errorf(`write a duration such as "30m", "2h" or "7d"`)
+	}
+	f.d = d
+	return nil
+}
+
+func (f *durationFlag) Type() string { return "duration" }
