@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"text/tabwriter"
@@ -53,8 +54,14 @@ func newDeliveriesListCommand(g *globalFlags) *cobra.Command {
 			tw := tabwriter.NewWriter(cmd.OutOrStdout(), 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "ID\tSTATE\tCHANNEL\tRULE\tDOCUMENT\tATTEMPTS\tQUEUED\tLAST ERROR")
 			for _, m := range msgs {
+				lastErr := m.LastErr
+				if m.State == store.StateSent && lastErr != "" {
+					// A sent message keeps the error of its last failed
+					// attempt; say so, or it reads as a failure.
+					lastErr = "(before it was sent) " + lastErr
+				}
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", m.ID, m.State, m.Channel, m.Rule,
-					m.Document, m.Attempts, m.Created.Format(time.RFC3339), m.LastErr)
+					m.Document, m.Attempts, m.Created.Format(time.RFC3339), lastErr)
 			}
 			return tw.Flush()
 		},
@@ -92,7 +99,14 @@ func newDeliveriesRetryCommand(g *globalFlags) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			fmt.Fprintf(cmd.OutOrStdout(), "requeued %d failed messages\n", n)
+			if n == 0 {
+				return errors.New("no failed message to requeue: only dead-lettered messages can be retried; " +
+					"see `fcnotify deliveries list --state failed`")
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "requeued %d failed %s\n", n, plural(n, "message", "messages"))
+			if len(ids) > n {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%d of the given IDs are not failed messages and were left as they are\n", len(ids)-n)
+			}
 			return nil
 		},
 	}
@@ -106,4 +120,11 @@ func closeStore(cmd *cobra.Command, st *store.SQLite) {
 	if err := st.Close(); err != nil {
 		fmt.Fprintln(cmd.ErrOrStderr(), "close state store:", err)
 	}
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
 }

@@ -197,6 +197,16 @@ func TestDeliveriesList(t *testing.T) {
 	}
 }
 
+const noFailedMessage = "no failed message to requeue: only dead-lettered messages can be retried; " +
+	"see `fcnotify deliveries list --state failed`"
+
+func errorText(err error) string {
+	if err == nil {
+		return ""
+	}
+	return err.Error()
+}
+
 func TestDeliveriesRetry(t *testing.T) {
 	f := newDeliveriesFixture(t)
 	steps := []struct {
@@ -204,17 +214,18 @@ func TestDeliveriesRetry(t *testing.T) {
 		args        []string
 		want        string
 		wantPending []int64
+		wantErr     string
 	}{
-		{"one id", []string{"1"}, "requeued 1 failed messages\n", []int64{4, 1}},
-		{"id that is not failed", []string{"3", "999"}, "requeued 0 failed messages\n", []int64{4, 1}},
-		{"every failed", []string{"--all-failed"}, "requeued 1 failed messages\n", []int64{4, 2, 1}},
-		{"nothing left", []string{"--all-failed"}, "requeued 0 failed messages\n", []int64{4, 2, 1}},
+		{"one id", []string{"1"}, "requeued 1 failed message\n", []int64{4, 1}, ""},
+		{"id that is not failed", []string{"3", "999"}, "", []int64{4, 1}, noFailedMessage},
+		{"every failed", []string{"--all-failed"}, "requeued 1 failed message\n", []int64{4, 2, 1}, ""},
+		{"nothing left", []string{"--all-failed"}, "", []int64{4, 2, 1}, noFailedMessage},
 	}
 	for _, step := range steps {
 		t.Run(step.name, func(t *testing.T) {
 			stdout, stderr, err := run(append([]string{"deliveries", "retry", "--config", f.config}, step.args...)...)
-			if err != nil {
-				t.Fatalf("retry: %v", err)
+			if gotErr := errorText(err); gotErr != step.wantErr {
+				t.Fatalf("retry error = %q, want %q", gotErr, step.wantErr)
 			}
 			if stdout != step.want {
 				t.Errorf("output = %q, want %q", stdout, step.want)
