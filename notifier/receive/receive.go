@@ -95,6 +95,11 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 
 	endpoint, ok := h.endpointOf(r.URL.Path)
 	if !ok {
+		// The path is logged only as a length: a mistyped URL may carry
+		// what was meant as a secret.
+		h.opts.Logger.Warn("request for an unknown path", "remote_addr", r.RemoteAddr,
+			"method", r.Method, "path_length", len(r.URL.Path))
+		h.opts.Metrics.count(outcomeNotFound)
 		writeJSON(w, http.StatusNotFound, errorBody("no webhook at this path: use "+h.opts.Path))
 		return
 	}

@@ -243,3 +243,25 @@ func TestHealthz(t *testing.T) {
 		t.Errorf("healthz after close = %d %s", status, body)
 	}
 }
+
+func TestRejectionsAreLogged(t *testing.T) {
+	tests := []struct {
+		name, method, path, body, wantLog string
+	}{
+		{"too large", "POST", "/webhook", `{"x": "` + strings.Repeat("x", 2<<20) + `"}`,
+			`level=WARN msg="webhook rejected: body too large" endpoint=default`},
+		{"wrong method", "PUT", "/webhook", "{}",
+			`level=WARN msg="webhook rejected: method not allowed" endpoint=default`},
+		{"unknown path", "POST", "/hooks", "{}",
+			`level=WARN msg="request for an unknown path"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := newServer(t)
+			s.do(t, tt.method, tt.path, "", tt.body)
+			if !strings.Contains(s.logs.String(), tt.wantLog) {
+				t.Errorf("log lacks %q:\n%s", tt.wantLog, s.logs.String())
+			}
+		})
+	}
+}

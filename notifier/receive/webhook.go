@@ -24,12 +24,14 @@ const (
 	outcomeMethod       = "method_not_allowed"
 	outcomeDraining     = "draining"
 	outcomeStoreFailed  = "store_failed"
+	outcomeNotFound     = "not_found"
 )
 
 func (h *Handler) webhook(w http.ResponseWriter, r *http.Request, endpoint string) {
 	log := h.opts.Logger.With("endpoint", endpointLabel(endpoint), "remote_addr", r.RemoteAddr)
 
 	if r.Method != http.MethodPost {
+		log.Warn("webhook rejected: method not allowed", "method", r.Method)
 		w.Header().Set("Allow", http.MethodPost)
 		h.reject(w, http.StatusMethodNotAllowed, outcomeMethod, "method "+r.Method+" not allowed: send POST")
 		return
@@ -49,6 +51,7 @@ func (h *Handler) webhook(w http.ResponseWriter, r *http.Request, endpoint strin
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, h.opts.MaxBody))
 	var tooLarge *http.MaxBytesError
 	if errors.As(err, &tooLarge) {
+		log.Warn("webhook rejected: body too large", "max_body", h.opts.MaxBody)
 		h.reject(w, http.StatusRequestEntityTooLarge, outcomeTooLarge,
 			fmt.Sprintf("body is larger than the %d-byte limit", h.opts.MaxBody))
 		return
