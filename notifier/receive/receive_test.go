@@ -248,12 +248,18 @@ func TestRejectionsAreLogged(t *testing.T) {
 	tests := []struct {
 		name, method, path, body, wantLog string
 	}{
-		{"too large", "POST", "/webhook", `{"x": "` + strings.Repeat("x", 2<<20) + `"}`,
-			`level=WARN msg="webhook rejected: body too large" endpoint=default`},
-		{"wrong method", "PUT", "/webhook", "{}",
-			`level=WARN msg="webhook rejected: method not allowed" endpoint=default`},
-		{"unknown path", "POST", "/hooks", "{}",
-			`level=WARN msg="request for an unknown path"`},
+		{
+			"too large", "POST", "/webhook", `{"x": "` + strings.Repeat("x", 2<<20) + `"}`,
+			`level=WARN msg="webhook rejected: body too large" endpoint=default`,
+		},
+		{
+			"wrong method", "PUT", "/webhook", "{}",
+			`level=WARN msg="webhook rejected: method not allowed" endpoint=default`,
+		},
+		{
+			"unknown path", "POST", "/hooks", "{}",
+			`level=WARN msg="request for an unknown path"`,
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
