@@ -123,6 +123,18 @@ func buckets(rows []store.Hold) [][]store.Hold {
 	return out
 }
 
+// settledData is what a settle hold's message shows when it is released:
+// the status the document left, the one it ended in, and every step in
+// between, so "Active → Installing → Broken" reads as Active → Broken.
+func settledData(body *heldBody) map[string]any {
+	kv := map[string]any{"history": historyData(body.History)}
+	if n := len(body.History); n > 0 {
+		last := body.History[n-1].Status
+		kv["from"], kv["to"], kv["status"] = body.Normal, last, last
+	}
+	return kv
+}
+
 // release decides what a bucket of due rows becomes. Rows that cannot be
 // read are logged and dropped, so they do not block the rows after them.
 func (d *decider) release(bucket []store.Hold) error {
@@ -137,7 +149,7 @@ func (d *decider) release(bucket []store.Hold) error {
 		}
 		it.calm = d.p.hold.calm[it.Rule]
 		if h.Kind == store.HoldSettle {
-			it.setData(map[string]any{"history": historyData(body.History)})
+			it.setData(settledData(body))
 		}
 		items = append(items, it)
 	}

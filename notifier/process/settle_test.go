@@ -58,7 +58,7 @@ func TestSettleAnnouncesOtherEnd(t *testing.T) {
 	}
 
 	h.advance(time.Second)
-	checkTitles(t, h.titles(), "ops: 🔴 site1.example.com Installing → Broken")
+	checkTitles(t, h.titles(), "ops: 🔴 site1.example.com Active → Broken")
 	text := h.outbox()[0].Message.Text
 	want := "History: Active → Installing → Broken, first change 2026-08-19 12:00 UTC"
 	if !strings.HasSuffix(text, want) {

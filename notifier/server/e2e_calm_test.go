@@ -257,7 +257,7 @@ rules:
 	s.pass(20 * time.Second)
 	s.sendSite(calmSite, "Broken")
 	s.pass(100 * time.Second)
-	checkCalls(t, "Slack posts", slackCalls(t, s.slack), "webhook 🔴 site1.example.com Installing → Broken")
+	checkCalls(t, "Slack posts", slackCalls(t, s.slack), "webhook 🔴 site1.example.com Active → Broken")
 	if body := string(s.slack.Requests()[0].Body); !strings.Contains(body, "History: Active → Installing → Broken") {
 		t.Errorf("post does not show the history: %s", body)
 	}
