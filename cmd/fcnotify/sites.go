@@ -44,7 +44,7 @@ or deploys instead, or every kind with --kind all.`,
 		},
 	}
 	cmd.Flags().StringVar(&f.team, "team", "", "only rows of this team, such as team-7f3a")
-	cmd.Flags().StringVar(&f.status, "status", "", "only rows in this status, such as Pending")
+	cmd.Flags().StringVar(&f.status, "status", "", "only rows in this status, such as Pending (any letter case)")
 	cmd.Flags().StringVar(&f.within, "trial-ending-within", "", `only sites whose trial ends between today and this long from now, such as "7d" or "36h"`)
 	cmd.Flags().StringVar(&f.kind, "kind", inventory.KindSite, "kind of rows: site, bench, group, deploy or all")
 	cmd.Flags().BoolVar(&f.all, "all", false, "include archived rows")

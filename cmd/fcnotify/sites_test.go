@@ -144,6 +144,7 @@ func TestSitesCommandFilters(t *testing.T) {
 		{"active sites", nil, []string{"site1.example.com", "site2.example.com", "trial1.example.com"}},
 		{"team", []string{"--team", "team-4e9d"}, []string{"trial1.example.com"}},
 		{"status", []string{"--status", "Broken"}, []string{"site2.example.com"}},
+		{"status in any case", []string{"--status", "broken"}, []string{"site2.example.com"}},
 		{"trial within a week", []string{"--trial-ending-within", "7d"}, []string{"trial1.example.com"}},
 		{"trial within three days", []string{"--trial-ending-within", "72h"}, nil},
 		{"archived too", []string{"--all"}, []string{"site1.example.com", "site2.example.com", "site5.example.com.archived", "trial1.example.com"}},

@@ -23,7 +23,7 @@ type Entry struct {
 	StatusSince    time.Time `json:"status_since,omitzero"`
 	Team           string    `json:"team"`
 	Plan           string    `json:"plan"`
-	TrialEndDate   string    `json:"trial_end_date"`
+	TrialEndDate   string    `json:"trial_end_date,omitempty"`
 	Group          string    `json:"group"`
 	Bench          string    `json:"bench"`
 	Cluster        string    `json:"cluster"`

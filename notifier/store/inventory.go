@@ -162,7 +162,7 @@ func (s *SQLite) ListInventory(ctx context.Context, f InventoryFilter) ([]Invent
 		add("team = ?", f.Team)
 	}
 	if f.Status != "" {
-		add("status = ?", f.Status)
+		add("status = ? COLLATE NOCASE", f.Status)
 	}
 	if !f.Archived {
 		add("archived = 0")
