@@ -1,6 +1,6 @@
 package notifier
 
-// Kind says how an event relates to what fcnotify already knew about its
+// Kind is the relation of an event to the last known version of its
 // document.
 type Kind string
 
@@ -19,7 +19,7 @@ const (
 	KindStale Kind = "stale"
 )
 
-// Transition is what an event changed about its document.
+// Transition is the change of status an event brought to its document.
 type Transition struct {
 	Kind Kind
 	From string

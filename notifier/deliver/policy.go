@@ -22,7 +22,7 @@ type Policy struct {
 	Jitter func() float64
 }
 
-// Decision is what to do with a message after a send.
+// Decision is the next step for a message after a failed send.
 type Decision struct {
 	// Retry is false when the message is done: delivered or dead.
 	Retry bool

@@ -2,10 +2,9 @@
 // *notifier.Event.
 //
 // Frappe Cloud sends {"event": "<name>", "data": {...}}. Older deliveries,
-// and the example in its public docs, send the document alone, and then
-// the event takes its name from the document's doctype: the event that
-// Frappe Cloud sends for that doctype, or the doctype itself for doctypes
-// it has no event for. Both forms are accepted.
+// and the example in its public docs, send the document alone. Such an
+// event is named after the event Frappe Cloud sends for its doctype, or
+// after the doctype itself when there is none. Both forms are accepted.
 package payload
 
 import (

@@ -123,9 +123,10 @@ func buckets(rows []store.Hold) [][]store.Hold {
 	return out
 }
 
-// settledData is what a settle hold's message shows when it is released:
-// the status the document left, the one it ended in, and every step in
-// between, so "Active → Installing → Broken" reads as Active → Broken.
+// settledData returns the data a released settle hold is shown with. The
+// message goes from the status the document left to the one it ended in,
+// with every step between as history, so "Active → Installing → Broken"
+// reads as Active → Broken.
 func settledData(body *heldBody) map[string]any {
 	kv := map[string]any{"history": historyData(body.History)}
 	if n := len(body.History); n > 0 {

@@ -14,9 +14,9 @@ import (
 )
 
 // CheckRendering renders each rule's template for Slack, Discord and the
-// platforms of its channels, against a sample of each event the rule can
+// platforms of its channels. It uses a sample of each event the rule can
 // receive, both as a first sighting and as a change of status, and
-// returns a problem for every failure. Slack and Discord are always
+// returns a problem for each rule that fails. Slack and Discord are always
 // checked because one template serves both, and a channel may move
 // from one to the other.
 func (c *Compiled) CheckRendering(now time.Time) config.Problems {

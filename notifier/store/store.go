@@ -100,7 +100,7 @@ type DocumentState struct {
 	Updated  time.Time
 }
 
-// Completion is what processing one inbox row produced.
+// Completion is the result of processing one inbox row.
 type Completion struct {
 	InboxID int64
 	// Document is written when set; nil leaves the state unchanged, as
