@@ -2,8 +2,8 @@ package notifier
 
 import "time"
 
-// Clock tells the time and makes timers, so tests can move time forward
-// without sleeping.
+// Clock returns the time and makes timers, so tests can move time
+// forward without sleeping.
 type Clock interface {
 	Now() time.Time
 	// Timer returns a channel that receives once d has passed, and a

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -57,7 +56,7 @@ func newDeliveriesListCommand(g *globalFlags) *cobra.Command {
 				lastErr := m.LastErr
 				if m.State == store.StateSent && lastErr != "" {
 					// A sent message keeps the error of its last failed
-					// attempt; say so, or it reads as a failure.
+					// attempt. Without the label it reads as a failure.
 					lastErr = "(before it was sent) " + lastErr
 				}
 				fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%d\t%s\t%s\n", m.ID, m.State, m.Channel, m.Rule,
@@ -81,13 +80,9 @@ func newDeliveriesRetryCommand(g *globalFlags) *cobra.Command {
 			if all == (len(args) > 0) {
 				return fmt.Errorf("give message IDs or --all-failed, not both or neither")
 			}
-			var ids []int64
-			for _, a := range args {
-				id, err := strconv.ParseInt(a, 10, 64)
-				if err != nil {
-					return fmt.Errorf("invalid message ID %q: use the numbers from `fcnotify deliveries list`", a)
-				}
-				ids = append(ids, id)
+			ids, err := parseIDs(args, "message", "fcnotify deliveries list")
+			if err != nil {
+				return err
 			}
 			st, err := openStore(cmd, g)
 			if err != nil {

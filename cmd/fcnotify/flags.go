@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"strconv"
 	"time"
 
 	"github.com/fcnotify/fcnotify/notifier/config"
@@ -28,3 +29,17 @@ func (f *durationFlag) Set(text string) error {
 }
 
 func (f *durationFlag) Type() string { return "duration" }
+
+// parseIDs reads the numeric row IDs given as arguments. An invalid one
+// is reported with the command that lists the valid ones.
+func parseIDs(args []string, what, lister string) ([]int64, error) {
+	ids := make([]int64, 0, len(args))
+	for _, a := range args {
+		id, err := strconv.ParseInt(a, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("invalid %s ID %q: use the numbers from `%s`", what, a, lister)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"text/tabwriter"
 	"time"
 
@@ -120,13 +119,9 @@ func newMutesRemoveCommand(g *globalFlags) *cobra.Command {
 		Short: "End mutes before their time; a running server sends messages again at once",
 		Args:  cobra.MinimumNArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			var ids []int64
-			for _, a := range args {
-				id, err := strconv.ParseInt(a, 10, 64)
-				if err != nil {
-					return fmt.Errorf("invalid mute ID %q: use the numbers from `fcnotify mutes`", a)
-				}
-				ids = append(ids, id)
+			ids, err := parseIDs(args, "mute", "fcnotify mutes")
+			if err != nil {
+				return err
 			}
 			st, err := openStore(cmd, g)
 			if err != nil {

@@ -1,5 +1,5 @@
 // Package fakeclock provides a notifier.Clock that moves only when a test
-// says so, so tests of backoff and scheduling never sleep.
+// advances it, so tests of backoff and scheduling never sleep.
 package fakeclock
 
 import (

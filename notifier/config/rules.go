@@ -54,8 +54,8 @@ func (c *Config) validateNotify(base string, notify []string) Problems {
 	return problems
 }
 
-// where returns the place where path was written for messages: "on line
-// 5", or "at rules[0]" when its line is unknown.
+// where returns the position of path for messages: "on line 5", or
+// "at rules[0]" when its line is unknown.
 func (c *Config) where(path string) string {
 	if line := c.Line(path); line > 0 {
 		return "on line " + strconv.Itoa(line)

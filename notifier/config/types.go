@@ -38,7 +38,7 @@ type Config struct {
 	included map[string]includedFile
 }
 
-// TimeConfig says how to read and show Frappe Cloud's zone-less times.
+// TimeConfig sets how Frappe Cloud's zone-less times are read and shown.
 type TimeConfig struct {
 	// Source is the zone Frappe Cloud datetimes are in, default "UTC".
 	Source string `yaml:"source_zone"`
@@ -133,7 +133,7 @@ type Channel struct {
 	// channel (Slack 1 per second; Discord 5 per 2 seconds and 30 per
 	// minute): each window allows at most Count messages in any period
 	// of length Per. Raise it only where the platform allows more, since
-	// the platform answers a faster pace with 429s.
+	// the platform rejects a faster pace with 429s.
 	Pace []PaceWindow `yaml:"pace"`
 
 	// Quiet, when set, holds the channel's messages during quiet hours
@@ -244,8 +244,8 @@ type Rule struct {
 	For Duration `yaml:"for,omitempty"`
 }
 
-// Match is what an event must have for its rule to fire. Empty parts
-// match anything.
+// Match is the set of conditions an event must meet for its rule to
+// fire. Empty parts match anything.
 type Match struct {
 	Event   StringList `yaml:"event"`
 	Doctype StringList `yaml:"doctype"`

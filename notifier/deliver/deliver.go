@@ -1,6 +1,6 @@
 // Package deliver sends queued messages from the outbox. Each channel has
 // its own worker, queue order and pace, so a slow or dead channel never
-// delays another; within a channel messages go out in the order they
+// delays another. Within a channel, messages go out in the order they
 // were queued, and a message waiting for a retry holds back the ones
 // behind it.
 //
@@ -25,7 +25,7 @@ type Channel struct {
 	Sender notifier.Sender
 	// Platform groups channels that share a global rate limit.
 	Platform notifier.Platform
-	// Pace limits sends; nil sends as fast as the platform answers.
+	// Pace limits sends. With nil, sends go out as fast as the platform responds.
 	Pace []Window
 	// Policy decides retries; its zero fields take the Deliverer's.
 	Policy Policy
@@ -85,8 +85,8 @@ func New(opts Options, channels []Channel) *Deliverer {
 	return d
 }
 
-// Wake tells the worker of channel that new messages were queued. It
-// never blocks; an unknown channel is ignored.
+// Wake signals the worker of channel that new messages were queued. It
+// never blocks, and an unknown channel is ignored.
 func (d *Deliverer) Wake(channel string) {
 	if w, ok := d.workers[channel]; ok {
 		w.wake()

@@ -50,7 +50,7 @@ func (p *pacer) delay(now time.Time) time.Duration {
 	return wait
 }
 
-// record notes a send at now and forgets sends no window needs.
+// record stores a send at now and drops sends that no window needs.
 func (p *pacer) record(now time.Time) {
 	p.sent = append(p.sent, now)
 	keep := 0

@@ -48,9 +48,9 @@ func (p Policy) Decide(err error, attempts int, age time.Duration) Decision {
 	var se *notifier.SendError
 	if errors.As(err, &se) && class == notifier.ClassRateLimited {
 		if se.RetryAfter > 0 {
-			// A usable Retry-After is the platform's own answer: wait
-			// exactly that, with no jitter, since waiting less earns
-			// another 429.
+			// A usable Retry-After is the wait the platform requested:
+			// wait exactly that, with no jitter, because waiting less
+			// earns another 429.
 			wait = se.RetryAfter
 		}
 		if se.Global {

@@ -54,10 +54,11 @@ func (d *decider) composeGroup(members []*item, g *rules.Grouping) *item {
 }
 
 // GroupData returns the template data of a group message for the data
-// of its events, in the order they arrived: the values that every event
-// shares, the events themselves under items, and count, more, noun, by
-// (the values of the by paths), first and last (when the first and last
-// event were received), rule and now. It does not change datas.
+// of its events, in the order they arrived. It holds the values that
+// every event shares, the events themselves under items, and count,
+// more, noun, by (the values of the by paths), first and last (when the
+// first and last event were received), rule and now. It does not change
+// datas.
 func GroupData(datas []map[string]any, by []string, rule string, now time.Time) map[string]any {
 	list := make([]any, len(datas))
 	for i, d := range datas {

@@ -32,7 +32,7 @@ type Options struct {
 	// they are committed.
 	Queued func(channels []string)
 	// Inventory, when set, receives the snapshot rows of every event
-	// and tells scheduled events whether they still apply.
+	// and reports whether scheduled events still apply.
 	Inventory store.Inventory
 	// Calm configures the noise controls, which are off when Calm.Held
 	// is nil. RunReleaser releases what they hold.
@@ -61,7 +61,7 @@ func New(opts Options) *Processor {
 	return &Processor{Options: opts, store: opts.Store, wakeC: make(chan struct{}, 1)}
 }
 
-// Wake tells the processor that the inbox has new rows. It never blocks.
+// Wake signals the processor that the inbox has new rows. It never blocks.
 func (p *Processor) Wake() {
 	select {
 	case p.wakeC <- struct{}{}:

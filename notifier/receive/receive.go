@@ -1,7 +1,7 @@
 // Package receive is fcnotify's HTTP front: it checks the shared secret,
 // bounds and validates the body, commits the event to the inbox and only
-// then answers 200. Processing happens elsewhere, so a slow chat never
-// delays the answer Frappe Cloud waits 5 seconds for.
+// then responds 200. Processing happens elsewhere, so a slow chat never
+// delays the response, for which Frappe Cloud waits 5 seconds.
 package receive
 
 import (
@@ -80,12 +80,12 @@ func New(opts Options) *Handler {
 	return h
 }
 
-// Drain makes the handler answer new webhook requests with 503, so Frappe
-// Cloud retries them after a restart. Requests already inside finish.
+// Drain makes the handler respond 503 to new webhook requests, so Frappe
+// Cloud retries them after a restart. Requests already in progress finish.
 func (h *Handler) Drain() { h.draining.Store(true) }
 
-// ServeHTTP routes by path by hand: http.ServeMux answers some paths with
-// a redirect, which Frappe Cloud's sender would follow as a bodiless GET
+// ServeHTTP routes by path by hand because http.ServeMux responds to some
+// paths with a redirect, which Frappe Cloud's sender would follow as a bodiless GET
 // and count as delivered.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.URL.Path == "/healthz" {

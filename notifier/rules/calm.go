@@ -8,7 +8,8 @@ import (
 	"github.com/fcnotify/fcnotify/notifier/config"
 )
 
-// Living is what later messages about a document do to the first one.
+// Living is the effect of later messages about a document on its first
+// message: none, an edit, or a reply in its thread.
 type Living string
 
 const (

@@ -78,12 +78,12 @@ func chatAbilities(ch config.Channel) (edit, reply bool, kind string) {
 	return false, false, ""
 }
 
-// CheckCalmRendering renders the templates that the noise controls use
-// with sample data, for every platform that needs them: the group
+// CheckCalmRendering renders the templates of the noise controls with
+// sample data, for every platform that needs them. These are the group
 // template of each rule with group, the note line of each rule with
 // repeat_after, settle, update or thread, and the digest of each channel
-// or rule with quiet hours. It returns a problem for each failure; at run
-// time such a message would fall back to the generic template.
+// or rule with quiet hours. It returns a problem for each failure,
+// because at run time such a message falls back to the generic template.
 func (c *Compiled) CheckCalmRendering(now time.Time) config.Problems {
 	cfg := c.Config
 	sample, err := c.calmSample(now)

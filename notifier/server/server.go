@@ -38,7 +38,7 @@ type Options struct {
 	Jitter func() float64
 }
 
-// drainDelay is how long a stopping server answers new webhooks with 503
+// drainDelay is how long a stopping server responds 503 to new webhooks
 // before it closes its listener.
 const drainDelay = 500 * time.Millisecond
 

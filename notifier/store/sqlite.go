@@ -91,8 +91,8 @@ func Open(path string) (*SQLite, error) {
 	}
 
 	// In WAL mode synchronous(NORMAL) survives a killed process but not a
-	// power loss; Accept raises it to FULL for its own commits, which are
-	// the promise behind answering 200. See inDurableTx.
+	// power loss. Accept raises it to FULL for its own commits, because the
+	// 200 response promises they are on disk. See inDurableTx.
 	pragmas := "?_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
 		"&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)"
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + pragmas

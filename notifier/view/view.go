@@ -23,8 +23,8 @@ type Options struct {
 }
 
 // Build returns the template data for an event and its transition. Every
-// key is present; absent strings are "" and absent times nil, so a
-// template can test them with `if` and never prints "<no value>" for a
+// key is present: absent strings are "" and absent times nil. A template
+// can therefore test them with `if`, and never prints "<no value>" for a
 // documented key. The returned map is new and the caller may change it.
 func Build(ev *notifier.Event, tr notifier.Transition, opts Options) map[string]any {
 	data := make(map[string]any, len(ev.Fields))
